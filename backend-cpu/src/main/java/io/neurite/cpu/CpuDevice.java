@@ -1,0 +1,36 @@
+package io.neurite.cpu;
+
+import io.neurite.device.Buffer;
+import io.neurite.device.DType;
+import io.neurite.device.Device;
+import io.neurite.device.DeviceInfo;
+import io.neurite.device.Kernels;
+
+/** The CPU device: ops run synchronously on the caller's thread and the backend's pool. */
+final class CpuDevice extends Device {
+    private final Kernels kernels = new CpuKernels();
+
+    CpuDevice(DeviceInfo info) {
+        super(info);
+    }
+
+    @Override
+    protected Kernels kernels() {
+        return kernels;
+    }
+
+    @Override
+    protected Buffer allocateBuffer(DType dtype, long length) {
+        return new CpuBuffer(this, dtype, length);
+    }
+
+    @Override
+    public void synchronize() {
+        // Every CPU op has finished when it returns.
+    }
+
+    @Override
+    protected void closeDevice() {
+        // The pool is shared by all CPU devices and its threads are daemons.
+    }
+}

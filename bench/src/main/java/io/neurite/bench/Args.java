@@ -1,0 +1,59 @@
+package io.neurite.bench;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code --name value} and {@code --flag} options of one subcommand; unknown options are errors. */
+final class Args {
+    private final String command;
+    private final Map<String, String> values = new HashMap<>();
+
+    /**
+     * @param valued the options that take a value
+     * @param flags  the options that do not
+     */
+    Args(String command, List<String> args, Set<String> valued, Set<String> flags) {
+        this.command = command;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (flags.contains(a)) {
+                values.put(a, "true");
+            } else if (valued.contains(a)) {
+                if (i + 1 >= args.size()) throw new IllegalArgumentException(command + ": " + a + " needs a value");
+                values.put(a, args.get(++i));
+            } else {
+                throw new IllegalArgumentException(command + ": unknown option '" + a + "'; options: " + valued + " " + flags);
+            }
+        }
+    }
+
+    String get(String name, String fallback) {
+        return values.getOrDefault(name, fallback);
+    }
+
+    boolean flag(String name) {
+        return values.containsKey(name);
+    }
+
+    int getInt(String name, int fallback) {
+        String v = values.get(name);
+        if (v == null) return fallback;
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(command + ": " + name + " must be an integer, not '" + v + "'");
+        }
+    }
+
+    double getDouble(String name, double fallback) {
+        String v = values.get(name);
+        if (v == null) return fallback;
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(command + ": " + name + " must be a number, not '" + v + "'");
+        }
+    }
+}

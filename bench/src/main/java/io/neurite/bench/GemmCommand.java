@@ -1,0 +1,13 @@
+package io.neurite.bench;
+
+import java.util.List;
+
+/** Stub, to be filled. */
+final class GemmCommand {
+    private GemmCommand() {
+    }
+
+    static int run(List<String> args) {
+        throw new IllegalArgumentException("not implemented yet");
+    }
+}

@@ -1,0 +1,396 @@
+package io.neurite.device;
+
+import java.util.Arrays;
+
+/**
+ * The argument checks every backend shares, in front of its {@link Kernels}: each buffer is open,
+ * belongs to this device, has the right dtype and holds at least the elements the op touches,
+ * and the device supports the op. A failure names the device, the op, the argument and the sizes.
+ */
+final class CheckedKernels implements Kernels {
+    private final Device device;
+    private final Kernels k;
+
+    CheckedKernels(Device device, Kernels k) {
+        this.device = device;
+        this.k = k;
+    }
+
+    private void op(Op op) {
+        device.requireOpen();
+        if (!device.supports(op)) {
+            throw new DeviceException(device.id() + " does not support " + op + " (supported: " + device.supportedOps() + ")");
+        }
+    }
+
+    private void f(Op op, String name, Buffer b, long needed) {
+        buf(op, name, b, needed, DType.FLOAT32);
+    }
+
+    private void i(Op op, String name, Buffer b, long needed) {
+        buf(op, name, b, needed, DType.INT32);
+    }
+
+    private void buf(Op op, String name, Buffer b, long needed, DType dtype) {
+        if (b == null) throw new DeviceException(op + " on " + device.id() + ": " + name + " is null");
+        if (b.device() != device) {
+            throw new DeviceException(op + " on " + device.id() + ": " + name + " is " + b + ", a buffer of another device");
+        }
+        if (b.isClosed()) throw new DeviceException(op + " on " + device.id() + ": " + name + " is closed");
+        if (b.dtype() != dtype) throw new DeviceException(op + " on " + device.id() + ": " + name + " must be " + dtype + ", is " + b);
+        if (b.length() < needed) {
+            throw new DeviceException(op + " on " + device.id() + ": " + name + " needs " + needed + " elements, " + b + " has " + b.length());
+        }
+    }
+
+    private static void positive(Op op, int... dims) {
+        for (int d : dims) if (d < 0) throw new DeviceException(op + ": negative size in " + Arrays.toString(dims));
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int kk, float alpha, Buffer a, Buffer b, float beta, Buffer c) {
+        op(Op.GEMM);
+        positive(Op.GEMM, m, n, kk);
+        f(Op.GEMM, "A", a, (long) m * kk);
+        f(Op.GEMM, "B", b, (long) kk * n);
+        f(Op.GEMM, "C", c, (long) m * n);
+        k.gemm(transA, transB, m, n, kk, alpha, a, b, beta, c);
+    }
+
+    @Override
+    public void gemmBatched(boolean transA, boolean transB, int batch, int m, int n, int kk, float alpha,
+                            Buffer a, long sa, Buffer b, long sb, float beta, Buffer c, long sc) {
+        Op o = Op.GEMM_BATCHED;
+        op(o);
+        positive(o, batch, m, n, kk);
+        if (sa < 0 || sb < 0 || sc < 0) throw new DeviceException(o + ": negative stride");
+        if (batch > 1 && sc < (long) m * n) throw new DeviceException(o + ": C stride " + sc + " makes the " + m + "x" + n + " outputs overlap");
+        long last = Math.max(0, batch - 1);
+        f(o, "A", a, last * sa + (long) m * kk);
+        f(o, "B", b, last * sb + (long) kk * n);
+        f(o, "C", c, last * sc + (long) m * n);
+        k.gemmBatched(transA, transB, batch, m, n, kk, alpha, a, sa, b, sb, beta, c, sc);
+    }
+
+    @Override
+    public void binary(Op o, Buffer a, Buffer b, Buffer out, Broadcast shape) {
+        if (o != Op.ADD && o != Op.SUBTRACT && o != Op.MULTIPLY && o != Op.DIVIDE) throw new DeviceException(o + " is not a binary op");
+        op(o);
+        f(o, "a", a, shape.spanOf(shape.stridesA()));
+        f(o, "b", b, shape.spanOf(shape.stridesB()));
+        f(o, "out", out, shape.length());
+        k.binary(o, a, b, out, shape);
+    }
+
+    @Override
+    public void scale(int n, float alpha, Buffer x, Buffer y) {
+        op(Op.SCALE);
+        positive(Op.SCALE, n);
+        f(Op.SCALE, "x", x, n);
+        f(Op.SCALE, "y", y, n);
+        k.scale(n, alpha, x, y);
+    }
+
+    @Override
+    public void axpy(int n, float alpha, Buffer x, Buffer y) {
+        op(Op.AXPY);
+        positive(Op.AXPY, n);
+        f(Op.AXPY, "x", x, n);
+        f(Op.AXPY, "y", y, n);
+        k.axpy(n, alpha, x, y);
+    }
+
+    @Override
+    public void fill(Buffer x, float value) {
+        op(Op.FILL);
+        buf(Op.FILL, "x", x, 0, x == null ? DType.FLOAT32 : x.dtype());
+        k.fill(x, value);
+    }
+
+    @Override
+    public void reduce(Op o, int outer, int axis, int inner, Buffer x, Buffer y) {
+        if (o != Op.SUM && o != Op.MEAN && o != Op.MAX) throw new DeviceException(o + " is not a reduction");
+        op(o);
+        positive(o, outer, axis, inner);
+        if (axis == 0 && o != Op.SUM) throw new DeviceException(o + " over an empty axis");
+        f(o, "x", x, (long) outer * axis * inner);
+        f(o, "y", y, (long) outer * inner);
+        k.reduce(o, outer, axis, inner, x, y);
+    }
+
+    @Override
+    public void biasGradient(int outer, int channels, int inner, Buffer dy, Buffer db) {
+        op(Op.BIAS_GRADIENT);
+        positive(Op.BIAS_GRADIENT, outer, channels, inner);
+        f(Op.BIAS_GRADIENT, "dy", dy, (long) outer * channels * inner);
+        f(Op.BIAS_GRADIENT, "db", db, channels);
+        k.biasGradient(outer, channels, inner, dy, db);
+    }
+
+    @Override
+    public void conv2dForward(Conv2dSpec s, Buffer x, Buffer w, Buffer y) {
+        conv(s, x, w, y);
+        k.conv2dForward(s, x, w, y);
+    }
+
+    @Override
+    public void conv2dBackwardData(Conv2dSpec s, Buffer dy, Buffer w, Buffer dx) {
+        conv(s, dx, w, dy);
+        k.conv2dBackwardData(s, dy, w, dx);
+    }
+
+    @Override
+    public void conv2dBackwardFilter(Conv2dSpec s, Buffer x, Buffer dy, Buffer dw) {
+        conv(s, x, dw, dy);
+        k.conv2dBackwardFilter(s, x, dy, dw);
+    }
+
+    private void conv(Conv2dSpec s, Buffer x, Buffer w, Buffer y) {
+        op(Op.CONV2D);
+        f(Op.CONV2D, "input " + s, x, s.inputLength());
+        f(Op.CONV2D, "filter " + s, w, s.filterLength());
+        f(Op.CONV2D, "output " + s, y, s.outputLength());
+    }
+
+    @Override
+    public void maxPool2dForward(Pool2dSpec s, Buffer x, Buffer y, Buffer indices) {
+        pool(Op.MAX_POOL2D, s, x, y);
+        if (indices != null) i(Op.MAX_POOL2D, "indices", indices, s.outputLength());
+        k.maxPool2dForward(s, x, y, indices);
+    }
+
+    @Override
+    public void maxPool2dBackward(Pool2dSpec s, Buffer dy, Buffer indices, Buffer dx) {
+        pool(Op.MAX_POOL2D, s, dx, dy);
+        i(Op.MAX_POOL2D, "indices", indices, s.outputLength());
+        k.maxPool2dBackward(s, dy, indices, dx);
+    }
+
+    @Override
+    public void avgPool2dForward(Pool2dSpec s, Buffer x, Buffer y) {
+        pool(Op.AVG_POOL2D, s, x, y);
+        k.avgPool2dForward(s, x, y);
+    }
+
+    @Override
+    public void avgPool2dBackward(Pool2dSpec s, Buffer dy, Buffer dx) {
+        pool(Op.AVG_POOL2D, s, dx, dy);
+        k.avgPool2dBackward(s, dy, dx);
+    }
+
+    private void pool(Op o, Pool2dSpec s, Buffer x, Buffer y) {
+        op(o);
+        f(o, "input " + s, x, s.inputLength());
+        f(o, "output " + s, y, s.outputLength());
+    }
+
+    private static void activationOp(Op o) {
+        if (o != Op.RELU && o != Op.LEAKY_RELU && o != Op.SIGMOID && o != Op.TANH) throw new DeviceException(o + " is not an activation");
+    }
+
+    @Override
+    public void activation(Op o, float alpha, int n, Buffer x, Buffer y) {
+        activationOp(o);
+        op(o);
+        positive(o, n);
+        f(o, "x", x, n);
+        f(o, "y", y, n);
+        k.activation(o, alpha, n, x, y);
+    }
+
+    @Override
+    public void activationBackward(Op o, float alpha, int n, Buffer x, Buffer y, Buffer dy, Buffer dx) {
+        activationOp(o);
+        op(o);
+        positive(o, n);
+        f(o, "x", x, n);
+        f(o, "y", y, n);
+        f(o, "dy", dy, n);
+        f(o, "dx", dx, n);
+        k.activationBackward(o, alpha, n, x, y, dy, dx);
+    }
+
+    @Override
+    public void prelu(int outer, int channels, int inner, Buffer x, Buffer slope, Buffer y) {
+        long len = (long) outer * channels * inner;
+        op(Op.PRELU);
+        positive(Op.PRELU, outer, channels, inner);
+        f(Op.PRELU, "x", x, len);
+        f(Op.PRELU, "slope", slope, channels);
+        f(Op.PRELU, "y", y, len);
+        k.prelu(outer, channels, inner, x, slope, y);
+    }
+
+    @Override
+    public void preluBackward(int outer, int channels, int inner, Buffer x, Buffer slope, Buffer dy, Buffer dx, Buffer dSlope) {
+        long len = (long) outer * channels * inner;
+        op(Op.PRELU);
+        positive(Op.PRELU, outer, channels, inner);
+        f(Op.PRELU, "x", x, len);
+        f(Op.PRELU, "slope", slope, channels);
+        f(Op.PRELU, "dy", dy, len);
+        f(Op.PRELU, "dx", dx, len);
+        f(Op.PRELU, "dSlope", dSlope, channels);
+        k.preluBackward(outer, channels, inner, x, slope, dy, dx, dSlope);
+    }
+
+    private void rows(Op o, int rows, int cols) {
+        if (o != Op.SOFTMAX && o != Op.LOG_SOFTMAX) throw new DeviceException(o + " is not a softmax");
+        op(o);
+        positive(o, rows, cols);
+    }
+
+    @Override
+    public void softmax(Op o, int rows, int cols, Buffer x, Buffer y) {
+        rows(o, rows, cols);
+        f(o, "x", x, (long) rows * cols);
+        f(o, "y", y, (long) rows * cols);
+        k.softmax(o, rows, cols, x, y);
+    }
+
+    @Override
+    public void softmaxBackward(Op o, int rows, int cols, Buffer y, Buffer dy, Buffer dx) {
+        rows(o, rows, cols);
+        f(o, "y", y, (long) rows * cols);
+        f(o, "dy", dy, (long) rows * cols);
+        f(o, "dx", dx, (long) rows * cols);
+        k.softmaxBackward(o, rows, cols, y, dy, dx);
+    }
+
+    @Override
+    public void copy(int[] shape, Buffer src, long srcOffset, int[] srcStrides, Buffer dst, long dstOffset, int[] dstStrides) {
+        op(Op.COPY);
+        if (srcStrides.length != shape.length || dstStrides.length != shape.length) {
+            throw new DeviceException("COPY: shape " + Arrays.toString(shape) + " needs one stride per axis, got "
+                    + Arrays.toString(srcStrides) + " and " + Arrays.toString(dstStrides));
+        }
+        positive(Op.COPY, shape);
+        if (srcOffset < 0 || dstOffset < 0) throw new DeviceException("COPY: negative offset");
+        Broadcast span = new Broadcast(shape, srcStrides, dstStrides);
+        buf(Op.COPY, "src", src, srcOffset + span.spanOf(srcStrides), src == null ? DType.FLOAT32 : src.dtype());
+        buf(Op.COPY, "dst", dst, dstOffset + span.spanOf(dstStrides), src.dtype());
+        k.copy(shape.clone(), src, srcOffset, srcStrides.clone(), dst, dstOffset, dstStrides.clone());
+    }
+
+    private void loss(Op o, int rows, int cols, Buffer logits, Buffer loss, Buffer grad) {
+        op(o);
+        positive(o, rows, cols);
+        f(o, "logits", logits, (long) rows * cols);
+        f(o, "loss", loss, rows);
+        if (grad != null) f(o, "grad", grad, (long) rows * cols);
+    }
+
+    @Override
+    public void softmaxCrossEntropy(int rows, int cols, Buffer logits, Buffer labels, Buffer loss, Buffer grad, float gradScale) {
+        loss(Op.SOFTMAX_CROSS_ENTROPY, rows, cols, logits, loss, grad);
+        i(Op.SOFTMAX_CROSS_ENTROPY, "labels", labels, rows);
+        k.softmaxCrossEntropy(rows, cols, logits, labels, loss, grad, gradScale);
+    }
+
+    @Override
+    public void softmaxCrossEntropyOneHot(int rows, int cols, Buffer logits, Buffer targets, Buffer loss, Buffer grad, float gradScale) {
+        loss(Op.SOFTMAX_CROSS_ENTROPY_ONE_HOT, rows, cols, logits, loss, grad);
+        f(Op.SOFTMAX_CROSS_ENTROPY_ONE_HOT, "targets", targets, (long) rows * cols);
+        k.softmaxCrossEntropyOneHot(rows, cols, logits, targets, loss, grad, gradScale);
+    }
+
+    @Override
+    public void meanSquaredError(int n, Buffer prediction, Buffer target, Buffer loss, Buffer grad, float gradScale) {
+        op(Op.MSE);
+        positive(Op.MSE, n);
+        f(Op.MSE, "prediction", prediction, n);
+        f(Op.MSE, "target", target, n);
+        f(Op.MSE, "loss", loss, 1);
+        if (grad != null) f(Op.MSE, "grad", grad, n);
+        k.meanSquaredError(n, prediction, target, loss, grad, gradScale);
+    }
+
+    @Override
+    public void optimizerStep(OptimizerStep step, int n, Buffer weights, Buffer grad, Buffer state1, Buffer state2) {
+        Op o = step.rule().op();
+        op(o);
+        positive(o, n);
+        f(o, "weights", weights, n);
+        f(o, "grad", grad, n);
+        if (step.rule().states() >= 1) f(o, "state1", state1, n);
+        if (step.rule().states() >= 2) f(o, "state2", state2, n);
+        k.optimizerStep(step, n, weights, grad, state1, state2);
+    }
+
+    @Override
+    public void batchNormForward(BatchNormSpec s, boolean training, Buffer x, Buffer gamma, Buffer beta, Buffer y,
+                                 Buffer movingMean, Buffer movingVar, Buffer savedMean, Buffer savedInvStd) {
+        Op o = Op.BATCH_NORM;
+        op(o);
+        f(o, "x", x, s.length());
+        f(o, "y", y, s.length());
+        for (Buffer b : new Buffer[] {gamma, beta, movingMean, movingVar}) f(o, "per-channel parameter", b, s.c());
+        if (training) {
+            f(o, "savedMean", savedMean, s.c());
+            f(o, "savedInvStd", savedInvStd, s.c());
+        }
+        k.batchNormForward(s, training, x, gamma, beta, y, movingMean, movingVar, savedMean, savedInvStd);
+    }
+
+    @Override
+    public void batchNormBackward(BatchNormSpec s, Buffer x, Buffer gamma, Buffer dy, Buffer savedMean, Buffer savedInvStd,
+                                  Buffer dx, Buffer dGamma, Buffer dBeta) {
+        Op o = Op.BATCH_NORM;
+        op(o);
+        f(o, "x", x, s.length());
+        f(o, "dy", dy, s.length());
+        f(o, "dx", dx, s.length());
+        for (Buffer b : new Buffer[] {gamma, savedMean, savedInvStd, dGamma, dBeta}) f(o, "per-channel buffer", b, s.c());
+        k.batchNormBackward(s, x, gamma, dy, savedMean, savedInvStd, dx, dGamma, dBeta);
+    }
+
+    @Override
+    public void dropout(int n, float rate, long seed, Buffer x, Buffer mask, Buffer y) {
+        op(Op.DROPOUT);
+        positive(Op.DROPOUT, n);
+        if (!(rate >= 0 && rate < 1)) throw new DeviceException("DROPOUT: rate must be in [0, 1), got " + rate);
+        f(Op.DROPOUT, "x", x, n);
+        f(Op.DROPOUT, "mask", mask, n);
+        f(Op.DROPOUT, "y", y, n);
+        k.dropout(n, rate, seed, x, mask, y);
+    }
+
+    @Override
+    public void embedding(int count, int width, Buffer table, Buffer ids, Buffer out) {
+        op(Op.EMBEDDING);
+        positive(Op.EMBEDDING, count, width);
+        f(Op.EMBEDDING, "table", table, width);
+        i(Op.EMBEDDING, "ids", ids, count);
+        f(Op.EMBEDDING, "out", out, (long) count * width);
+        k.embedding(count, width, table, ids, out);
+    }
+
+    @Override
+    public void embeddingBackward(int count, int width, Buffer dOut, Buffer ids, Buffer dTable) {
+        op(Op.EMBEDDING);
+        positive(Op.EMBEDDING, count, width);
+        f(Op.EMBEDDING, "dOut", dOut, (long) count * width);
+        i(Op.EMBEDDING, "ids", ids, count);
+        f(Op.EMBEDDING, "dTable", dTable, width);
+        k.embeddingBackward(count, width, dOut, ids, dTable);
+    }
+
+    @Override
+    public void argmax(int rows, int cols, Buffer x, Buffer out) {
+        op(Op.ARGMAX);
+        positive(Op.ARGMAX, rows, cols);
+        f(Op.ARGMAX, "x", x, (long) rows * cols);
+        i(Op.ARGMAX, "out", out, rows);
+        k.argmax(rows, cols, x, out);
+    }
+
+    @Override
+    public void countCorrect(int rows, int cols, Buffer x, Buffer labels, Buffer count) {
+        op(Op.COUNT_CORRECT);
+        positive(Op.COUNT_CORRECT, rows, cols);
+        f(Op.COUNT_CORRECT, "x", x, (long) rows * cols);
+        i(Op.COUNT_CORRECT, "labels", labels, rows);
+        i(Op.COUNT_CORRECT, "count", count, 1);
+        k.countCorrect(rows, cols, x, labels, count);
+    }
+}

@@ -1,0 +1,125 @@
+package io.neurite.device;
+
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One compute device: {@code cpu:0}, {@code opencl:1}, {@code cuda:0}. It allocates
+ * {@link Buffer}s, runs the op set through {@link #ops()} and owns its native context until
+ * {@link #close()}.
+ *
+ * <pre>{@code
+ * try (Device d = Devices.best();
+ *      Buffer a = d.allocate(DType.FLOAT32, 4); Buffer b = d.allocate(DType.FLOAT32, 4)) {
+ *     a.copyFrom(new float[] {1, 2, 3, 4});
+ *     d.ops().activation(Op.RELU, 0, 4, a, b);
+ * }
+ * }</pre>
+ *
+ * Backends extend this class; they implement {@link #kernels()} unchecked and this class wraps
+ * it in the argument checks every backend shares.
+ */
+public abstract class Device implements AutoCloseable {
+    private final DeviceInfo info;
+    private final AtomicLong liveBuffers = new AtomicLong();
+    private volatile boolean closed;
+    private Kernels checked;
+
+    protected Device(DeviceInfo info) {
+        this.info = info;
+    }
+
+    public final String id() {
+        return info.id();
+    }
+
+    public final DeviceInfo info() {
+        return info;
+    }
+
+    /** Name, memory, compute units and the kernels or libraries in use. */
+    public String description() {
+        return info.description();
+    }
+
+    /** Allocates a zero-filled buffer. */
+    public final Buffer allocate(DType dtype, long length) {
+        requireOpen();
+        if (length < 0) throw new DeviceException(id() + ": cannot allocate " + length + " elements");
+        Buffer b = allocateBuffer(dtype, length);
+        liveBuffers.incrementAndGet();
+        return b;
+    }
+
+    /** Allocates a float32 buffer holding a copy of data. */
+    public final Buffer upload(float[] data) {
+        Buffer b = allocate(DType.FLOAT32, data.length);
+        b.copyFrom(data);
+        return b;
+    }
+
+    /** Allocates an int32 buffer holding a copy of data. */
+    public final Buffer upload(int[] data) {
+        Buffer b = allocate(DType.INT32, data.length);
+        b.copyFrom(data);
+        return b;
+    }
+
+    /** Buffers allocated and not yet closed; tests assert it returns to zero. */
+    public final long liveBuffers() {
+        return liveBuffers.get();
+    }
+
+    final void released(Buffer b) {
+        liveBuffers.decrementAndGet();
+    }
+
+    /** The op set, with every argument checked before the backend runs it. */
+    public final synchronized Kernels ops() {
+        requireOpen();
+        if (checked == null) checked = new CheckedKernels(this, kernels());
+        return checked;
+    }
+
+    /** Whether this device implements op; {@link #ops()} refuses the others with a clear message. */
+    public boolean supports(Op op) {
+        return supportedOps().contains(op);
+    }
+
+    /** The ops this device implements; all of them unless a backend says otherwise. */
+    public Set<Op> supportedOps() {
+        return EnumSet.allOf(Op.class);
+    }
+
+    /** Waits until every queued op and copy has finished. */
+    public abstract void synchronize();
+
+    /** Releases the device context. Buffers still open are reported and then unusable. */
+    @Override
+    public final void close() {
+        if (closed) return;
+        closed = true;
+        closeDevice();
+    }
+
+    public final boolean isClosed() {
+        return closed;
+    }
+
+    final void requireOpen() {
+        if (closed) throw new DeviceException("device " + id() + " is closed");
+    }
+
+    /** The backend's kernels, called only with checked arguments. */
+    protected abstract Kernels kernels();
+
+    protected abstract Buffer allocateBuffer(DType dtype, long length);
+
+    protected abstract void closeDevice();
+
+    @Override
+    public String toString() {
+        return id() + " (" + description() + ")";
+    }
+}
