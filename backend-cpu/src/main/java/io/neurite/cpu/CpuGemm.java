@@ -1,27 +1,83 @@
 package io.neurite.cpu;
 
-/** GEMM on the CPU (placeholder: plain loops until the packed Vector API kernel lands). */
+/**
+ * SGEMM on the CPU: row-major {@code C = alpha op(A) op(B) + beta C}. This class handles what
+ * needs no arithmetic engine (empty products, k = 0, alpha = 0), chooses between the direct
+ * and the packed path, and splits C between threads; a {@link GemmEngine} does the arithmetic:
+ * {@link GemmVector} when the Vector API is enabled, else {@link GemmScalar}.
+ *
+ * <p>Threads take contiguous bands of whole micro-tiles: rows of C normally, columns when C is
+ * short and wide (too few row tiles to share evenly). Each thread packs its own blocks, so the
+ * threads never wait for one another inside a product. Products below 64^3 multiply-adds stay on
+ * the caller's thread: a hand-off costs more than they do. So do products called from a pool
+ * task (a convolution's per-image GEMM), since {@link Parallel} does not nest.
+ *
+ * <p>As in BLAS, beta 0 writes C without reading it (NaN there is ignored), and with alpha 0 or
+ * k 0 neither A nor B is read.
+ */
 final class CpuGemm {
+    /** Multiply-adds below which a product runs on one thread, and without packing when it can. */
+    static final long SMALL = 64L * 64 * 64;
+    /**
+     * Fewer rows than this go the direct way whatever the size: a packed 8-row tile would be mostly
+     * padding, and packing B would cost as much as the product itself.
+     */
+    private static final int DIRECT_ROWS = 4;
+    private static final GemmEngine ENGINE = VectorSupport.AVAILABLE ? new GemmVector() : new GemmScalar();
+
     private CpuGemm() {
     }
 
     /** Row-major {@code c[cOff..] = alpha op(a) op(b) + beta c}, each matrix starting at its offset. */
     static void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff,
                      float[] b, int bOff, float beta, float[] c, int cOff) {
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                float s = 0;
-                for (int p = 0; p < k; p++) {
-                    s += a[aOff + (ta ? p * m + i : i * k + p)] * b[bOff + (tb ? j * k + p : p * n + j)];
-                }
-                int ci = cOff + i * n + j;
-                c[ci] = alpha * s + (beta == 0 ? 0 : beta * c[ci]);
-            }
+        run(ENGINE, new GemmArgs(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff));
+    }
+
+    /**
+     * {@link #gemm} for each i below batch on the matrices at {@code i * stride}; a stride of 0
+     * shares one matrix. Small products are spread over the threads by batch item instead.
+     */
+    static void gemmBatched(boolean ta, boolean tb, int batch, int m, int n, int k, float alpha, float[] a, int sa,
+                            float[] b, int sb, float beta, float[] c, int sc) {
+        long work = (long) m * n * k;
+        Parallel.Range items = (from, to) -> {
+            for (int i = from; i < to; i++) gemm(ta, tb, m, n, k, alpha, a, i * sa, b, i * sb, beta, c, i * sc);
+        };
+        if (work >= SMALL) {
+            items.run(0, batch);
+        } else {
+            // enough items per thread that each hand-off carries at least one SMALL product's worth
+            int grain = (int) Math.min(Integer.MAX_VALUE, SMALL / Math.max(1, work));
+            Parallel.forRange(batch, grain, items);
         }
     }
 
-    static void gemmBatched(boolean ta, boolean tb, int batch, int m, int n, int k, float alpha, float[] a, int sa,
-                            float[] b, int sb, float beta, float[] c, int sc) {
-        for (int i = 0; i < batch; i++) gemm(ta, tb, m, n, k, alpha, a, i * sa, b, i * sb, beta, c, i * sc);
+    /** One product on the given engine (tests pass one explicitly). */
+    static void run(GemmEngine engine, GemmArgs g) {
+        int m = g.m(), n = g.n(), k = g.k();
+        if (m == 0 || n == 0) return;
+        if (k == 0 || g.alpha() == 0) {
+            for (int i = 0; i < m; i++) g.scaleRow(i, 0, n);
+            return;
+        }
+        long work = (long) m * n * k;
+        boolean direct = !g.tb() && (work < SMALL || m < DIRECT_ROWS);
+        if (work < SMALL) {
+            compute(engine, g, direct, 0, m, 0, n);
+            return;
+        }
+        int rt = engine.rowTile(), ct = engine.colTile();
+        int rowTiles = (m + rt - 1) / rt, colTiles = (n + ct - 1) / ct;
+        if (!direct && (rowTiles >= 4 * Parallel.THREADS || rowTiles >= colTiles)) {
+            Parallel.forRange(rowTiles, 1, (from, to) -> compute(engine, g, false, from * rt, Math.min(m, to * rt), 0, n));
+        } else {
+            Parallel.forRange(colTiles, 1, (from, to) -> compute(engine, g, direct, 0, m, from * ct, Math.min(n, to * ct)));
+        }
+    }
+
+    private static void compute(GemmEngine engine, GemmArgs g, boolean direct, int i0, int i1, int j0, int j1) {
+        if (direct) engine.direct(g, i0, i1, j0, j1);
+        else engine.packed(g, i0, i1, j0, j1);
     }
 }

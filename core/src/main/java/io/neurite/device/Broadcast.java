@@ -36,7 +36,7 @@ public record Broadcast(int[] shape, int[] stridesA, int[] stridesB) {
                 throw new IllegalArgumentException("shapes " + Arrays.toString(a) + " and " + Arrays.toString(b)
                         + " do not broadcast: axis " + i + " is " + da + " against " + db);
             }
-            shape[i] = Math.max(da, db);
+            shape[i] = da == 1 ? db : da; // a 0-length axis against 1 stays 0, as numpy
         }
         return new Broadcast(shape, strides(a, shape), strides(b, shape));
     }

@@ -89,7 +89,9 @@ public interface Kernels {
     /**
      * {@link Op#SOFTMAX_CROSS_ENTROPY}: for logits [rows, cols] and int32 labels [rows], writes
      * each row's loss {@code -log softmax(x)[label]} to loss [rows] and, if grad is not null,
-     * {@code grad = (softmax(x) - onehot(label)) gradScale}.
+     * {@code grad = (softmax(x) - onehot(label)) gradScale}. A label outside [0, cols) is a
+     * {@link DeviceException} naming the label and its row (a device backend may detect it on
+     * the device and raise it at the next synchronisation).
      */
     void softmaxCrossEntropy(int rows, int cols, Buffer logits, Buffer labels, Buffer loss, Buffer grad, float gradScale);
 
@@ -122,7 +124,10 @@ public interface Kernels {
      */
     void dropout(int n, float rate, long seed, Buffer x, Buffer mask, Buffer y);
 
-    /** {@link Op#EMBEDDING}: {@code out[i, :] = table[ids[i], :]} for int32 ids [count]; table [vocab, width]. */
+    /**
+     * {@link Op#EMBEDDING}: {@code out[i, :] = table[ids[i], :]} for int32 ids [count]; table
+     * [vocab, width]. An id outside [0, vocab) is a {@link DeviceException} naming the id and its position.
+     */
     void embedding(int count, int width, Buffer table, Buffer ids, Buffer out);
 
     /** {@link Op#EMBEDDING} backward: {@code dTable[ids[i], :] += dOut[i, :]} (accumulates). */

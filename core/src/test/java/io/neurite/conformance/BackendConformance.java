@@ -8,6 +8,7 @@ import io.neurite.device.Availability;
 import io.neurite.device.Device;
 import io.neurite.device.DeviceProvider;
 import io.neurite.device.Devices;
+import io.neurite.device.LeakTracker;
 import io.neurite.device.Op;
 import java.util.EnumSet;
 import java.util.List;
@@ -59,6 +60,8 @@ public abstract class BackendConformance {
             if (oracle != device) oracle.close();
             assertEquals(0, live, "buffers left open on " + deviceId() + " after the kit");
         }
+        System.gc();
+        assertTrue(LeakTracker.leaks().isEmpty(), () -> "buffers garbage-collected without close(): " + LeakTracker.leaks());
     }
 
     /** Opens a device, or skips the calling tests with the reason its backend is missing. */

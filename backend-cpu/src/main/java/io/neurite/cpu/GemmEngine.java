@@ -1,0 +1,24 @@
+package io.neurite.cpu;
+
+/**
+ * One implementation of the SGEMM arithmetic (Vector API or scalar). {@link CpuGemm} handles
+ * the trivial cases and splits C between threads; an engine computes one rectangle of C,
+ * rows [i0, i1) by columns [j0, j1), over the whole k, and must not touch C outside it.
+ * Callers guarantee m, n, k &gt; 0 and alpha != 0.
+ */
+interface GemmEngine {
+    /** Rows of C per micro-tile: row splits between threads fall on multiples of it. */
+    int rowTile();
+
+    /** Columns of C per micro-tile: column splits between threads fall on multiples of it. */
+    int colTile();
+
+    /**
+     * For small products and few rows: loops straight over the operands, without packing. Only
+     * called with B not transposed.
+     */
+    void direct(GemmArgs g, int i0, int i1, int j0, int j1);
+
+    /** For everything else: blocked and packed, the fast path for large products. */
+    void packed(GemmArgs g, int i0, int i1, int j0, int j1);
+}

@@ -1,0 +1,94 @@
+package io.neurite.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Both GEMM engines, called directly (the conformance kit only reaches the one this JVM chose),
+ * on shapes that cross every blocking boundary of the packed path (KC, MC, NC, partial micro-tiles),
+ * both thread splits, the direct path, offsets into larger arrays, and beta 0 over NaN.
+ */
+class GemmKernelTest {
+    private static final List<GemmEngine> ENGINES = VectorSupport.AVAILABLE
+            ? List.of(new GemmScalar(), new GemmVector()) : List.of(new GemmScalar());
+    private static final int[][] SHAPES = {
+        {1, 1, 1}, {3, 17, 7}, {17, 33, 129}, {9, 3, 600}, // direct or single-tile
+        {300, 129, 600}, // more than MC rows and several k-blocks; threads split rows
+        {9, 2000, 64}, // short and wide: threads split columns
+        {9, 4100, 3}, // more than NC columns
+        {129, 97, 33}, // partial tiles in both directions
+    };
+
+    @Test
+    void everyEngineMatchesDoubleProductForEveryTransposeAndShape() {
+        for (GemmEngine e : ENGINES) {
+            for (int[] s : SHAPES) {
+                for (int t = 0; t < 4; t++) {
+                    check(e, (t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 1.25f, t == 3 ? 0f : -0.5f);
+                }
+            }
+        }
+    }
+
+    @Test
+    void alphaOneBetaOneAccumulates() {
+        for (GemmEngine e : ENGINES) check(e, false, false, 65, 70, 300, 1f, 1f);
+    }
+
+    @Test
+    void batchedSmallProductsSpreadOverThreadsKeepGapsIntact() {
+        int batch = 17, m = 33, n = 33, k = 33, sa = 0, sb = k * n, sc = m * n + 3;
+        float[] a = random(1, m * k), b = random(2, batch * sb), c = random(3, (batch - 1) * sc + m * n);
+        float[] before = c.clone();
+        CpuGemm.gemmBatched(false, true, batch, m, n, k, 0.5f, a, sa, b, sb, 2f, c, sc);
+        for (int q = 0; q < batch; q++) {
+            float[] want = Arrays.copyOfRange(before, q * sc, q * sc + m * n);
+            double[] ref = reference(false, true, m, n, k, 0.5f, a, 0, b, q * sb, 2f, want, 0);
+            for (int x = 0; x < m * n; x++) assertClose(ref[x], c[q * sc + x], k, "batch item " + q);
+            for (int x = m * n; x < sc && q * sc + x < c.length; x++) assertEquals(before[q * sc + x], c[q * sc + x], "gap");
+        }
+    }
+
+    /** Runs one product at offsets 5, 6, 7 into larger arrays and checks C, and that nothing around it changed. */
+    private static void check(GemmEngine e, boolean ta, boolean tb, int m, int n, int k, float alpha, float beta) {
+        float[] a = random(11, m * k + 9), b = random(12, k * n + 9), c = random(13, m * n + 14);
+        if (beta == 0) Arrays.fill(c, 7, 7 + m * n, Float.NaN);
+        float[] before = c.clone();
+        double[] want = reference(ta, tb, m, n, k, alpha, a, 5, b, 6, beta, c, 7);
+        CpuGemm.run(e, new GemmArgs(ta, tb, m, n, k, alpha, a, 5, b, 6, beta, c, 7));
+        String what = e.getClass().getSimpleName() + (ta ? " T" : " N") + (tb ? "T " : "N ") + m + "x" + n + "x" + k;
+        for (int x = 0; x < m * n; x++) assertClose(want[x], c[7 + x], k, what + " index " + x);
+        for (int x = 0; x < 7; x++) assertEquals(before[x], c[x], what + ": wrote before C");
+        for (int x = 7 + m * n; x < c.length; x++) assertEquals(before[x], c[x], what + ": wrote after C");
+    }
+
+    private static void assertClose(double want, float got, int k, String what) {
+        double err = Math.abs(got - want) / (1 + Math.abs(want));
+        assertTrue(err <= 1e-6 + 1e-7 * k, () -> what + ": got " + got + ", want " + want);
+    }
+
+    private static double[] reference(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int ao,
+                                      float[] b, int bo, float beta, float[] c, int co) {
+        double[] out = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) s += (double) a[ao + (ta ? p * m + i : i * k + p)] * b[bo + (tb ? j * k + p : p * n + j)];
+                out[i * n + j] = alpha * s + (beta == 0 ? 0 : (double) beta * c[co + i * n + j]);
+            }
+        }
+        return out;
+    }
+
+    private static float[] random(long seed, int n) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float) (2 * r.nextDouble() - 1);
+        return v;
+    }
+}

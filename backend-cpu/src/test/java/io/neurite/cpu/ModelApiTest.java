@@ -1,0 +1,206 @@
+package io.neurite.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.neurite.data.Dataset;
+import io.neurite.device.Device;
+import io.neurite.device.Devices;
+import io.neurite.nn.Add;
+import io.neurite.nn.AvgPool2d;
+import io.neurite.nn.BatchNorm;
+import io.neurite.nn.Concatenate;
+import io.neurite.nn.Conv2d;
+import io.neurite.nn.Dense;
+import io.neurite.nn.Dropout;
+import io.neurite.nn.Flatten;
+import io.neurite.nn.GlobalAveragePooling2d;
+import io.neurite.nn.Input;
+import io.neurite.nn.MaxPool2d;
+import io.neurite.nn.Model;
+import io.neurite.nn.Node;
+import io.neurite.nn.Sequential;
+import io.neurite.optim.Adam;
+import io.neurite.optim.SGD;
+import io.neurite.tensor.NeuralOps;
+import io.neurite.tensor.Scope;
+import io.neurite.tensor.Tensor;
+import io.neurite.train.EarlyStopping;
+import io.neurite.train.FitOptions;
+import io.neurite.train.History;
+import io.neurite.train.Loss;
+import io.neurite.train.Trainer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The model API end to end on the CPU: autograd, layers, training, scopes, determinism. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ModelApiTest {
+    private Device cpu;
+
+    @BeforeAll
+    void open() {
+        cpu = Devices.get("cpu:0");
+    }
+
+    @AfterEach
+    void nothingLeft() {
+        assertEquals(0, cpu.liveBuffers(), "every tensor closed");
+    }
+
+    @AfterAll
+    void close() {
+        cpu.close();
+    }
+
+    @Test
+    void autogradMatchesFiniteDifferencesThroughAComposedGraph() {
+        float[] xv = {0.5f, -1.2f, 2.0f, 0.3f, -0.7f, 1.1f}, wv = {0.2f, -0.4f, 0.9f, 0.1f, -0.3f, 0.6f};
+        try (Tensor w = Tensor.of(cpu, wv, 3, 2).requiresGrad(); Tensor x = Tensor.of(cpu, xv, 2, 3).requiresGrad();
+             Scope s = Scope.open()) {
+            Tensor loss = loss(x, w);
+            loss.backward();
+            float[] gw = w.grad().toFloatArray(), gx = x.grad().toFloatArray();
+            for (int i = 0; i < wv.length; i++) {
+                assertEquals(numeric(xv, wv, i, false), gw[i], 2e-3, "d/dw[" + i + "]");
+                assertEquals(numeric(xv, wv, i, true), gx[i], 2e-3, "d/dx[" + i + "] (input gradients, for saliency)");
+            }
+        }
+    }
+
+    /** sum(tanh(x w) * sigmoid(x w) + (x w)^2 / 2) over a [2,3]x[3,2] product, with broadcasting by a row. */
+    private Tensor loss(Tensor x, Tensor w) {
+        Tensor h = x.matmul(w);
+        Tensor row = Tensor.of(cpu, new float[] {0.5f, 2f}, 2);
+        return h.tanh().mul(h.sigmoid()).add(h.mul(h).mul(row)).sum();
+    }
+
+    private double numeric(float[] xv, float[] wv, int i, boolean wrtX) {
+        double h = 1e-2;
+        float[] x = xv.clone(), w = wv.clone();
+        float[] target = wrtX ? x : w;
+        float keep = target[i];
+        target[i] = (float) (keep + h);
+        double up = evaluate(x, w);
+        target[i] = (float) (keep - h);
+        double down = evaluate(x, w);
+        return (up - down) / (2 * h);
+    }
+
+    private double evaluate(float[] x, float[] w) {
+        try (Scope s = Scope.open()) {
+            return loss(Tensor.of(cpu, x, 2, 3), Tensor.of(cpu, w, 3, 2)).item();
+        }
+    }
+
+    @Test
+    void lenetHasKerasParameterCountsAndASummary() {
+        try (Model m = new Sequential(Input.of(1, 28, 28), new Conv2d(6, 5).padding("same").activation("relu"), new MaxPool2d(2),
+                new Conv2d(16, 5).activation("relu"), new MaxPool2d(2), new Flatten(), new Dense(120).activation("relu"),
+                new Dense(84).activation("relu"), new Dense(10)).build(cpu, 1)) {
+            String summary = m.summary();
+            assertTrue(summary.contains("Total params: 61,706"), summary);
+            assertTrue(summary.contains("(None, 16, 5, 5)"), summary);
+            assertArrayEquals(new int[] {10}, m.outputShape());
+        }
+    }
+
+    @Test
+    void aSmallCnnLearnsASyntheticTaskAndTheSameSeedGivesTheSameWeights() {
+        Dataset data = stripes(512, 7);
+        float[] first = null;
+        for (int run = 0; run < 2; run++) {
+            try (Model m = new Sequential(Input.of(1, 8, 8), new Conv2d(4, 3).padding("same").activation("relu"), new MaxPool2d(2),
+                    new Flatten(), new Dense(2)).build(cpu, 11); Adam adam = new Adam(0.01f)) {
+                Trainer t = new Trainer(m, adam, Loss.sparseCategoricalCrossentropy(true)).output(quiet());
+                History h = t.fit(data, new FitOptions().batchSize(32).epochs(4).seed(3).validationSplit(0.25));
+                assertTrue(h.last("val_accuracy") > 0.95, "validation accuracy " + h);
+                assertTrue(h.get("loss").getLast() < h.get("loss").getFirst(), "loss falls: " + h);
+                float[] w = m.parameters().getFirst().value().toFloatArray();
+                if (first == null) first = w;
+                else assertArrayEquals(first, w, "same seed, same device: same weights after training");
+            }
+        }
+    }
+
+    /** 8x8 images with a bright horizontal (class 0) or vertical (class 1) stripe, plus noise. */
+    private static Dataset stripes(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] x = new float[n * 64];
+        int[] y = new int[n];
+        for (int s = 0; s < n; s++) {
+            y[s] = r.nextInt(2);
+            int line = r.nextInt(8);
+            for (int i = 0; i < 64; i++) {
+                boolean on = y[s] == 0 ? i / 8 == line : i % 8 == line;
+                x[s * 64 + i] = (on ? 1f : 0f) + 0.2f * (float) r.nextDouble();
+            }
+        }
+        return Dataset.ofLabels(x, new int[] {1, 8, 8}, y);
+    }
+
+    @Test
+    void aFunctionalGraphWithResidualAndInceptionBranchesTrains() {
+        Node in = Input.of(1, 8, 8);
+        Node stem = new Conv2d(4, 3).padding("same").activation("relu").call(in);
+        Node a = new Conv2d(4, 1).activation("relu").call(stem);
+        Node b = new Conv2d(4, 3).padding("same").activation("relu").call(stem);
+        Node c = new Conv2d(4, 5).padding("same").activation("relu").call(stem);
+        Node d = new AvgPool2d(3).strides(1, 1).padding("same").call(stem);
+        Node mixed = new Concatenate().call(a, b, c, d);
+        Node res = new Add().call(new Conv2d(4, 1).call(mixed), stem);
+        Node out = new Dense(2).call(new Dropout(0.1f).call(new GlobalAveragePooling2d().call(new BatchNorm().call(res))));
+        try (Model m = new Model(in, out).build(cpu, 5); SGD sgd = new SGD(0.1f, 0.9f, true)) {
+            assertArrayEquals(new int[] {2}, m.outputShape());
+            Trainer t = new Trainer(m, sgd, Loss.sparseCategoricalCrossentropy(true)).output(quiet());
+            EarlyStopping stop = new EarlyStopping("loss", 100, 0);
+            History h = t.fit(stripes(256, 9), new FitOptions().batchSize(32).epochs(6).seed(1).callbacks(stop));
+            assertTrue(h.last("accuracy") > 0.8, "training accuracy " + h);
+            assertEquals(-1, stop.stoppedEpoch());
+        }
+    }
+
+    @Test
+    void aScopeFreesEveryIntermediateAndKeepMovesOneOut() {
+        long before = cpu.liveBuffers();
+        Tensor kept;
+        try (Scope s = Scope.open()) {
+            Tensor x = Tensor.uniform(cpu, 1, -1, 1, 4, 4);
+            kept = s.keep(x.relu().mul(2f));
+            x.sigmoid().tanh();
+        }
+        assertEquals(before + 1, cpu.liveBuffers());
+        assertNotNull(kept.toFloatArray());
+        kept.close();
+    }
+
+    @Test
+    void badShapesAreClearErrors() {
+        try (Scope s = Scope.open()) {
+            Tensor a = Tensor.zeros(cpu, 2, 3), b = Tensor.zeros(cpu, 4, 2);
+            var e = assertThrows(IllegalArgumentException.class, () -> a.matmul(b));
+            assertTrue(e.getMessage().contains("[2, 3]") && e.getMessage().contains("[4, 2]"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> a.add(Tensor.zeros(cpu, 4)));
+            assertTrue(e.getMessage().contains("do not broadcast"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> NeuralOps.softmaxCrossEntropy(Tensor.zeros(cpu, 3, 10), Tensor.of(cpu, new int[] {1, 2}, 2)));
+            assertTrue(e.getMessage().contains("[3, 10]"), e.getMessage());
+        }
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new Sequential(Input.of(1, 4, 4), new Conv2d(2, 5)).build(cpu, 1));
+        assertTrue(e.getMessage().contains("conv2d_1"), e.getMessage());
+    }
+
+    private static PrintStream quiet() {
+        return new PrintStream(new ByteArrayOutputStream());
+    }
+}

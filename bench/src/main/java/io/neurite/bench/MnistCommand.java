@@ -1,0 +1,151 @@
+package io.neurite.bench;
+
+import io.neurite.data.Mnist;
+import io.neurite.device.Device;
+import io.neurite.device.Devices;
+import io.neurite.nn.Model;
+import io.neurite.optim.Adadelta;
+import io.neurite.optim.Adagrad;
+import io.neurite.optim.Adam;
+import io.neurite.optim.Optimizer;
+import io.neurite.optim.RMSprop;
+import io.neurite.optim.SGD;
+import io.neurite.train.Callback;
+import io.neurite.train.FitOptions;
+import io.neurite.train.History;
+import io.neurite.train.Loss;
+import io.neurite.train.Trainer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code bench mnist}: trains an MNIST model on a device and reports training and inference
+ * images/s and evaluation accuracy. With no {@code --data}, it uses the embedded official test
+ * set (the first 8,000 images train, the last 2,000 evaluate).
+ */
+final class MnistCommand {
+    private MnistCommand() {
+    }
+
+    static int run(List<String> argv) throws IOException {
+        Args a = new Args("mnist", argv, Set.of("--model", "--device", "--epochs", "--batch", "--lr", "--optimizer", "--data",
+                "--seed", "--json"), Set.of());
+        String modelName = a.get("--model", "lenet");
+        MnistModels.Settings s = MnistModels.defaults(modelName);
+        int epochs = a.getInt("--epochs", 3), batch = a.getInt("--batch", s.batch());
+        float lr = (float) a.getDouble("--lr", s.lr());
+        String optName = a.get("--optimizer", s.optimizer());
+        long seed = a.getInt("--seed", 42);
+        Mnist.Split data = a.get("--data", null) != null ? Mnist.load(Path.of(a.get("--data", null)))
+                : Mnist.load(MnistCommand::embedded, "embedded MNIST t10k");
+        System.out.println("data: " + data.description() + (a.get("--data", null) == null
+                ? " (the embedded official MNIST test set: the first 8,000 images train, the last 2,000 evaluate)" : ""));
+
+        try (Device device = a.get("--device", null) != null ? Devices.get(a.get("--device", null)) : Devices.best();
+             Model model = MnistModels.build(modelName).build(device, seed);
+             Optimizer opt = optimizer(optName, lr)) {
+            System.out.println("device: " + device);
+            System.out.print(model.summary());
+            Trainer trainer = new Trainer(model, opt, Loss.sparseCategoricalCrossentropy(true));
+            List<Double> rates = new ArrayList<>();
+            Callback timer = new Callback() {
+                long t0;
+
+                @Override
+                public void onEpochBegin(Trainer t, int epoch) {
+                    t0 = System.nanoTime();
+                }
+
+                @Override
+                public void onEpochEnd(Trainer t, int epoch, Map<String, Double> logs) {
+                    device.synchronize();
+                    rates.add(data.train().size() / ((System.nanoTime() - t0) / 1e9));
+                }
+            };
+            History h = trainer.fit(data.train(), new FitOptions().batchSize(batch).epochs(epochs).seed(seed).callbacks(timer));
+            Map<String, Double> eval = trainer.evaluate(data.test(), 256);
+            double[] evalTimes = new double[5];
+            for (int i = 0; i < evalTimes.length; i++) {
+                long t0 = System.nanoTime();
+                trainer.evaluate(data.test(), 256);
+                device.synchronize();
+                evalTimes[i] = (System.nanoTime() - t0) / 1e9;
+            }
+            double trainRate = Stats.median(rates.size() > 1 ? rates.subList(1, rates.size()).stream().mapToDouble(d -> d).toArray()
+                    : rates.stream().mapToDouble(d -> d).toArray());
+            double evalRate = data.test().size() / Stats.median(evalTimes);
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("device", device.id());
+            result.put("device_description", device.description());
+            result.put("model", modelName);
+            result.put("split", data.description());
+            result.put("epochs", epochs);
+            result.put("batch", batch);
+            result.put("optimizer", optName);
+            result.put("lr", (double) lr);
+            result.put("seed", seed);
+            result.put("train_images_per_sec", trainRate);
+            result.put("train_images_per_sec_by_epoch", rates);
+            result.put("eval_images_per_sec", evalRate);
+            result.put("eval_accuracy", eval.get("accuracy"));
+            result.put("eval_loss", eval.get("loss"));
+            result.put("train_loss_by_epoch", h.get("loss"));
+            result.put("peak_heap_mib", peakHeapMib());
+            result.put("native_mib", nativeMib());
+            printTable(result);
+            if (a.get("--json", null) != null) Json.write(a.get("--json", null), result);
+        }
+        return 0;
+    }
+
+    private static InputStream embedded(String stem) {
+        return MnistCommand.class.getResourceAsStream("/mnist/" + stem + ".gz");
+    }
+
+    static Optimizer optimizer(String name, float lr) {
+        return switch (name) {
+            case "sgd" -> new SGD(lr);
+            case "momentum" -> new SGD(lr, 0.9f, false);
+            case "nesterov" -> new SGD(lr, 0.9f, true);
+            case "adam" -> new Adam(lr);
+            case "rmsprop" -> new RMSprop(lr);
+            case "adagrad" -> new Adagrad(lr);
+            case "adadelta" -> new Adadelta(lr);
+            default -> throw new IllegalArgumentException("unknown optimizer '" + name + "': sgd, momentum, nesterov, adam, rmsprop, adagrad, adadelta");
+        };
+    }
+
+    private static double peakHeapMib() {
+        long peak = 0;
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP && p.getPeakUsage() != null) peak += p.getPeakUsage().getUsed();
+        }
+        return peak / 1048576.0;
+    }
+
+    private static double nativeMib() {
+        long used = 0;
+        for (BufferPoolMXBean b : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) used += b.getMemoryUsed();
+        return used / 1048576.0;
+    }
+
+    private static void printTable(Map<String, Object> r) {
+        System.out.println();
+        System.out.printf("%-10s %-7s %6s %6s %14s %14s %9s %10s %10s%n", "device", "model", "epochs", "batch", "train img/s",
+                "infer img/s", "accuracy", "peak heap", "native");
+        System.out.printf("%-10s %-7s %6d %6d %14.0f %14.0f %8.2f%% %7.0f MiB %6.1f MiB%n", r.get("device"), r.get("model"),
+                (Integer) r.get("epochs"), (Integer) r.get("batch"), (Double) r.get("train_images_per_sec"),
+                (Double) r.get("eval_images_per_sec"), 100 * (Double) r.get("eval_accuracy"), (Double) r.get("peak_heap_mib"),
+                (Double) r.get("native_mib"));
+    }
+}

@@ -1,0 +1,43 @@
+package io.neurite.bench;
+
+import io.neurite.nn.Conv2d;
+import io.neurite.nn.Dense;
+import io.neurite.nn.Flatten;
+import io.neurite.nn.Input;
+import io.neurite.nn.MaxPool2d;
+import io.neurite.nn.Model;
+import io.neurite.nn.Sequential;
+
+/**
+ * The models of the MNIST job, the same as {@code ../shared/peers/torch_reference.py}'s, with the
+ * same initialisation (Glorot-uniform weights, zero biases) and default settings.
+ */
+final class MnistModels {
+    /** Batch size, optimiser and learning rate each model is run with by default. */
+    record Settings(int batch, String optimizer, float lr) {
+    }
+
+    private MnistModels() {
+    }
+
+    static Settings defaults(String model) {
+        return switch (model) {
+            case "mlp" -> new Settings(32, "sgd", 0.1f);
+            case "lenet" -> new Settings(64, "adam", 1e-3f);
+            default -> throw new IllegalArgumentException("unknown model '" + model + "': use mlp or lenet");
+        };
+    }
+
+    static Model build(String model) {
+        return switch (model) {
+            // 784-200-10 with a sigmoid hidden layer.
+            case "mlp" -> new Sequential(Input.of(1, 28, 28), new Flatten(), new Dense(200).activation("sigmoid"), new Dense(10));
+            // LeNet-5: conv 6@5x5 same, pool, conv 16@5x5, pool, 120, 84, 10.
+            case "lenet" -> new Sequential(Input.of(1, 28, 28),
+                    new Conv2d(6, 5).padding("same").activation("relu"), new MaxPool2d(2),
+                    new Conv2d(16, 5).activation("relu"), new MaxPool2d(2), new Flatten(),
+                    new Dense(120).activation("relu"), new Dense(84).activation("relu"), new Dense(10));
+            default -> throw new IllegalArgumentException("unknown model '" + model + "': use mlp or lenet");
+        };
+    }
+}

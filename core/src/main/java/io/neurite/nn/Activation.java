@@ -1,0 +1,56 @@
+package io.neurite.nn;
+
+import io.neurite.tensor.NeuralOps;
+import io.neurite.tensor.Tensor;
+import java.util.Locale;
+
+/**
+ * An activation as a layer, and the names layers accept for theirs (Keras' names): {@code linear},
+ * {@code relu}, {@code leaky_relu} (slope 0.3 as Keras, or {@code leaky_relu:0.01}),
+ * {@code sigmoid}, {@code tanh}, {@code softmax}. PReLU has weights: see {@link PRelu}.
+ */
+public final class Activation extends Layer {
+    private final String function;
+
+    public Activation(String function) {
+        this.function = check(function);
+    }
+
+    static String check(String f) {
+        String n = f == null ? "linear" : f.toLowerCase(Locale.ROOT);
+        if (n.equals("linear") || n.equals("relu") || n.equals("sigmoid") || n.equals("tanh") || n.equals("softmax")
+                || n.equals("leaky_relu") || n.startsWith("leaky_relu:")) {
+            return n;
+        }
+        throw new IllegalArgumentException("unknown activation '" + f + "': use linear, relu, leaky_relu, sigmoid, tanh or softmax"
+                + " (prelu is the PRelu layer)");
+    }
+
+    /** Applies a named activation (already {@link #check checked}). */
+    static Tensor apply(String f, Tensor x) {
+        return switch (f) {
+            case "linear" -> x;
+            case "relu" -> NeuralOps.relu(x);
+            case "sigmoid" -> NeuralOps.sigmoid(x);
+            case "tanh" -> NeuralOps.tanh(x);
+            case "softmax" -> NeuralOps.softmax(x);
+            case "leaky_relu" -> NeuralOps.leakyRelu(x, 0.3f);
+            default -> NeuralOps.leakyRelu(x, Float.parseFloat(f.substring("leaky_relu:".length())));
+        };
+    }
+
+    @Override
+    public String type() {
+        return "Activation(" + function + ")";
+    }
+
+    @Override
+    protected int[] init(int[][] inputShapes) {
+        return single(type(), inputShapes);
+    }
+
+    @Override
+    public Tensor forward(Tensor[] inputs, boolean training) {
+        return apply(function, inputs[0]);
+    }
+}

@@ -1,0 +1,41 @@
+package io.neurite.nn;
+
+import io.neurite.tensor.NeuralOps;
+import io.neurite.tensor.Tensor;
+
+/**
+ * Batch normalisation over the channel axis (the first per-sample axis), Keras' defaults:
+ * momentum 0.99, epsilon 1e-3, trainable gamma (ones) and beta (zeros), moving mean (zeros)
+ * and variance (ones) used at inference.
+ */
+public final class BatchNorm extends Layer {
+    private float momentum = 0.99f, epsilon = 1e-3f;
+    private Parameter gamma, beta, movingMean, movingVar;
+
+    public BatchNorm momentum(float m) {
+        momentum = m;
+        return this;
+    }
+
+    public BatchNorm epsilon(float e) {
+        epsilon = e;
+        return this;
+    }
+
+    @Override
+    protected int[] init(int[][] inputShapes) {
+        int[] s = single("BatchNorm", inputShapes);
+        int[] c = {s[0]};
+        gamma = addParameter("gamma", c, Initializer.ones(), s[0], s[0], true);
+        beta = addParameter("beta", c, Initializer.zeros(), s[0], s[0], true);
+        movingMean = addParameter("moving_mean", c, Initializer.zeros(), s[0], s[0], false);
+        movingVar = addParameter("moving_variance", c, Initializer.ones(), s[0], s[0], false);
+        return s;
+    }
+
+    @Override
+    public Tensor forward(Tensor[] inputs, boolean training) {
+        return NeuralOps.batchNorm(inputs[0], gamma.value(), beta.value(), movingMean.value(), movingVar.value(),
+                epsilon, momentum, training);
+    }
+}

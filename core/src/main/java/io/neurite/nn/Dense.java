@@ -1,0 +1,75 @@
+package io.neurite.nn;
+
+import io.neurite.tensor.Tensor;
+
+/**
+ * A fully connected layer: {@code y = activation(x W + b)} over the last axis, W [in, units]
+ * (Keras' kernel layout). Defaults as Keras: Glorot-uniform kernel, zero bias, linear activation.
+ *
+ * <pre>{@code new Dense(128).activation("relu").regularize(0, 1e-4f)}</pre>
+ */
+public final class Dense extends Layer {
+    private final int units;
+    private String activation = "linear";
+    private Initializer kernelInit = Initializer.glorotUniform();
+    private Initializer biasInit = Initializer.zeros();
+    private boolean useBias = true;
+    private float l1, l2;
+    private Parameter kernel, bias;
+
+    public Dense(int units) {
+        if (units < 1) throw new IllegalArgumentException("Dense needs at least one unit, got " + units);
+        this.units = units;
+    }
+
+    public Dense activation(String a) {
+        activation = Activation.check(a);
+        return this;
+    }
+
+    public Dense kernelInitializer(Initializer i) {
+        kernelInit = i;
+        return this;
+    }
+
+    public Dense biasInitializer(Initializer i) {
+        biasInit = i;
+        return this;
+    }
+
+    public Dense useBias(boolean b) {
+        useBias = b;
+        return this;
+    }
+
+    /** L1 and L2 penalties on the kernel (Keras' kernel_regularizer). */
+    public Dense regularize(float l1, float l2) {
+        this.l1 = l1;
+        this.l2 = l2;
+        return this;
+    }
+
+    @Override
+    public String type() {
+        return "Dense(" + units + (activation.equals("linear") ? "" : ", " + activation) + ")";
+    }
+
+    @Override
+    protected int[] init(int[][] inputShapes) {
+        int[] s = single("Dense", inputShapes);
+        int in = s[s.length - 1];
+        kernel = addParameter("kernel", new int[] {in, units}, kernelInit, in, units, true);
+        kernel.regularize(l1, l2);
+        if (useBias) bias = addParameter("bias", new int[] {units}, biasInit, in, units, true);
+        int[] out = s.clone();
+        out[out.length - 1] = units;
+        return out;
+    }
+
+    @Override
+    public Tensor forward(Tensor[] inputs, boolean training) {
+        Tensor y = inputs[0].matmul(kernel.value());
+        if (bias != null) y = y.add(bias.value());
+        return Activation.apply(activation, y);
+    }
+}

@@ -1,0 +1,103 @@
+package io.neurite.optim;
+
+import io.neurite.device.DType;
+import io.neurite.device.OptimizerStep;
+import io.neurite.nn.Parameter;
+import io.neurite.tensor.Scope;
+import io.neurite.tensor.Tensor;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Applies gradients to parameters with one fused in-place update per parameter on its device
+ * ({@link io.neurite.device.Kernels#optimizerStep}); the exact formulas of each rule are in
+ * {@link OptimizerStep}. Each parameter's L1/L2 penalties enter the same update.
+ *
+ * <pre>{@code
+ * Optimizer opt = new Adam(1e-3f).schedule(LearningRateSchedule.exponentialDecay(1000, 0.96f, false));
+ * opt.step(model.parameters());   // after loss.backward(); clears the gradients
+ * }</pre>
+ */
+public abstract class Optimizer implements AutoCloseable {
+    private final float learningRate;
+    private LearningRateSchedule schedule = (step, base) -> base;
+    private final Map<Parameter, Tensor[]> states = new IdentityHashMap<>();
+    private long iterations;
+    private Float override;
+
+    protected Optimizer(float learningRate) {
+        if (!(learningRate > 0)) throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
+        this.learningRate = learningRate;
+    }
+
+    /** A learning-rate schedule over steps. */
+    public Optimizer schedule(LearningRateSchedule s) {
+        schedule = s;
+        return this;
+    }
+
+    /** Sets the base rate from now on (what Keras' LearningRateScheduler callback does). */
+    public void setLearningRate(float lr) {
+        override = lr;
+    }
+
+    /** The rate the next step will use. */
+    public float learningRate() {
+        return schedule.at(iterations + 1, override != null ? override : learningRate);
+    }
+
+    /** Steps taken so far. */
+    public long iterations() {
+        return iterations;
+    }
+
+    /** The update of this rule at step t (from 1) with rate lr. */
+    protected abstract OptimizerStep rule(float lr, long t);
+
+    /** The value state buffers start at (Keras' Adagrad starts its accumulator at 0.1). */
+    protected float initialState() {
+        return 0;
+    }
+
+    /** Updates every trainable parameter that has a gradient, then clears the gradients. */
+    public void step(List<Parameter> parameters) {
+        float lr = learningRate();
+        iterations++;
+        for (Parameter p : parameters) {
+            Tensor w = p.value(), g = w.grad();
+            if (!p.trainable() || g == null) continue;
+            OptimizerStep s = rule(lr, iterations).withPenalties(p.l1(), p.l2());
+            Tensor[] st = states.computeIfAbsent(p, k -> newState(w, s.rule().states()));
+            w.device().ops().optimizerStep(s, Math.toIntExact(w.size()), w.buffer(), g.buffer(),
+                    st.length > 0 ? st[0].buffer() : null, st.length > 1 ? st[1].buffer() : null);
+            w.zeroGrad();
+        }
+    }
+
+    private Tensor[] newState(Tensor w, int count) {
+        return Scope.untracked(() -> {
+            Tensor[] st = new Tensor[count];
+            for (int i = 0; i < count; i++) {
+                st[i] = i == 0 && initialState() != 0 ? Tensor.full(w.device(), initialState(), w.shape())
+                        : Tensor.zeros(w.device(), DType.FLOAT32, w.shape());
+            }
+            return st;
+        });
+    }
+
+    /** The state tensors of a parameter (velocity, moments), for checkpoints; empty before its first step. */
+    public Tensor[] state(Parameter p) {
+        Tensor[] st = states.get(p);
+        return st == null ? new Tensor[0] : st.clone();
+    }
+
+    /** Frees the state buffers. */
+    @Override
+    public void close() {
+        states.values().forEach(st -> {
+            for (Tensor t : st) t.close();
+        });
+        states.clear();
+    }
+}

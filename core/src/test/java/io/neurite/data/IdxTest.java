@@ -1,0 +1,89 @@
+package io.neurite.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The IDX reader on files this test writes, good and broken, raw and gzipped, and the real MNIST test set. */
+class IdxTest {
+    @TempDir
+    Path dir;
+
+    private static byte[] idx(int[] dims, byte[] data) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {0, 0, 8, (byte) dims.length});
+        for (int d : dims) out.writeBytes(new byte[] {(byte) (d >>> 24), (byte) (d >>> 16), (byte) (d >>> 8), (byte) d});
+        out.writeBytes(data);
+        return out.toByteArray();
+    }
+
+    private static byte[] gzip(byte[] b) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(b);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void readsRawAndGzippedFiles() throws IOException {
+        byte[] data = {1, 2, 3, 4, 5, 6};
+        Files.write(dir.resolve("a"), idx(new int[] {2, 3}, data));
+        Files.write(dir.resolve("a.gz"), gzip(idx(new int[] {2, 3}, data)));
+        for (String n : new String[] {"a", "a.gz"}) {
+            Idx.Array a = Idx.read(dir.resolve(n));
+            assertArrayEquals(new int[] {2, 3}, a.dims());
+            assertArrayEquals(data, a.data());
+        }
+    }
+
+    @Test
+    void namesTheFileAndOffsetOfEachProblem() throws IOException {
+        byte[] good = idx(new int[] {2, 3}, new byte[6]);
+        expect(Arrays.copyOf(good, 10), "bad", "file ends at offset 10");
+        expect(Arrays.copyOf(good, good.length - 1), "short", "truncated");
+        byte[] magic = good.clone();
+        magic[0] = 7;
+        expect(magic, "magic", "bad IDX magic");
+        byte[] type = good.clone();
+        type[2] = 0x0D;
+        expect(type, "type", "offset 2");
+        Path gz = dir.resolve("cut.gz");
+        byte[] z = gzip(good);
+        Files.write(gz, Arrays.copyOf(z, z.length - 12));
+        IOException e = assertThrows(IOException.class, () -> Idx.read(gz));
+        assertTrue(e.getMessage().contains("cut.gz") && e.getMessage().contains("truncated"), e.getMessage());
+    }
+
+    private void expect(byte[] content, String name, String fragment) throws IOException {
+        Path p = dir.resolve(name);
+        Files.write(p, content);
+        IOException e = assertThrows(IOException.class, () -> Idx.read(p));
+        assertTrue(e.getMessage().contains(name) && e.getMessage().contains(fragment), e.getMessage());
+    }
+
+    @Test
+    void loadsTheOfficialTestSetWithTheEightThousandTwoThousandSplit() throws IOException {
+        Path shared = Path.of("../../shared/data/mnist").toAbsolutePath().normalize();
+        if (!Files.isDirectory(shared)) shared = Path.of("../shared/data/mnist").toAbsolutePath().normalize();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(shared), "no ../shared/data/mnist here");
+        Mnist.Split s = Mnist.load(shared);
+        assertEquals("t10k 8000/2000", s.description());
+        assertEquals(8000, s.train().size());
+        assertEquals(2000, s.test().size());
+        assertEquals(7, s.train().labels()[0], "the first t10k label is a 7");
+        float max = 0;
+        for (float v : s.train().features()) max = Math.max(max, v);
+        assertEquals(1f, max, "pixels are scaled to [0, 1]");
+    }
+}
