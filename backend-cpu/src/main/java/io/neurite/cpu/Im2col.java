@@ -17,17 +17,18 @@ import java.util.Arrays;
 final class Im2col {
     /** Scratch larger than this (in floats, 32 MiB) is not kept per thread, so a huge layer cannot pin memory. */
     private static final int CACHE_LIMIT = 8 << 20;
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+    /** Two per-thread arrays: a convolution needs a column matrix and a regrouped output at once. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
 
     private Im2col() {
     }
 
-    /** The length of the column matrix of one image: K * P, checked against the largest Java array. */
-    static int columnLength(int c, Window2d win) {
-        long len = (long) c * win.kernelH() * win.kernelW() * win.outH() * win.outW();
+    /** The length of the column matrix of images images: K * P * images, checked against the largest Java array. */
+    static int columnLength(int c, Window2d win, int images) {
+        long len = (long) c * win.kernelH() * win.kernelW() * win.outH() * win.outW() * images;
         if (len > Integer.MAX_VALUE - 8) {
             throw new DeviceException("conv2d: the im2col matrix of one image would hold " + len
-                    + " floats, more than a Java array can; use a smaller image or fewer channels");
+                    + " floats, more than a Java array can hold; use a smaller image or fewer channels");
         }
         return (int) len;
     }
@@ -42,27 +43,28 @@ final class Im2col {
     }
 
     /**
-     * A per-thread array of at least length floats with undefined contents, reused across calls
-     * on the same thread (the pool's workers live as long as the backend).
+     * Per-thread array number slot (0 or 1) of at least length floats with undefined contents,
+     * reused across calls on the same thread (the pool's workers live as long as the backend).
      */
-    static float[] scratch(int length) {
+    static float[] scratch(int slot, int length) {
         if (length > CACHE_LIMIT) return new float[length];
-        float[] s = SCRATCH.get();
-        if (s.length < length) {
-            s = new float[length];
-            SCRATCH.set(s);
-        }
-        return s;
+        float[][] s = SCRATCH.get();
+        if (s[slot].length < length) s[slot] = new float[length];
+        return s[slot];
     }
 
-    /** im2col: writes every entry of col (zeros for padding) from the image at x[xOff..]. */
-    static void unfold(Window2d win, int c, int h, int w, float[] x, int xOff, float[] col) {
-        walk(false, win, c, h, w, x, xOff, col);
+    /**
+     * im2col: writes the P columns of one image (zeros for padding) from x[xOff..] into col,
+     * starting at column colOff of a matrix whose rows are ld floats apart (several images can
+     * share one column matrix side by side).
+     */
+    static void unfold(Window2d win, int c, int h, int w, float[] x, int xOff, float[] col, int colOff, int ld) {
+        walk(false, win, c, h, w, x, xOff, col, colOff, ld);
     }
 
-    /** col2im: adds each entry of col onto its image cell at dx[dxOff..]; the caller zeroes dx first. */
-    static void fold(Window2d win, int c, int h, int w, float[] col, float[] dx, int dxOff) {
-        walk(true, win, c, h, w, dx, dxOff, col);
+    /** col2im: adds the P columns of col at colOff (rows ld apart) onto dx[dxOff..]; the caller zeroes dx first. */
+    static void fold(Window2d win, int c, int h, int w, float[] col, int colOff, int ld, float[] dx, int dxOff) {
+        walk(true, win, c, h, w, dx, dxOff, col, colOff, ld);
     }
 
     /**
@@ -70,14 +72,15 @@ final class Im2col {
      * inside the image form one contiguous range [lo, hi) per output row, computed once per kx;
      * everything outside it is padding.
      */
-    private static void walk(boolean fold, Window2d win, int c, int h, int w, float[] img, int imgOff, float[] col) {
+    private static void walk(boolean fold, Window2d win, int c, int h, int w, float[] img, int imgOff,
+                             float[] col, int colOff, int ld) {
         int kh = win.kernelH(), kw = win.kernelW(), sh = win.strideH(), sw = win.strideW();
         int oh = win.outH(), ow = win.outW(), pt = win.padTop(), pl = win.padLeft();
-        int plane = h * w, p = oh * ow;
+        int plane = h * w;
         for (int ci = 0; ci < c; ci++) {
             for (int ky = 0; ky < kh; ky++) {
                 for (int kx = 0; kx < kw; kx++) {
-                    int row = ((ci * kh + ky) * kw + kx) * p;
+                    int row = colOff + ((ci * kh + ky) * kw + kx) * ld;
                     // ox with 0 <= ox*sw - pl + kx < w
                     int lo = Math.min(ow, Math.max(0, Math.ceilDiv(pl - kx, sw)));
                     int hi = Math.max(lo, Math.min(ow, Math.ceilDiv(w + pl - kx, sw)));

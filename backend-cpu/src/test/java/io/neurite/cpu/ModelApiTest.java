@@ -28,6 +28,8 @@ import io.neurite.optim.SGD;
 import io.neurite.tensor.NeuralOps;
 import io.neurite.tensor.Scope;
 import io.neurite.tensor.Tensor;
+import io.neurite.tensor.TensorMath;
+import io.neurite.device.DType;
 import io.neurite.train.EarlyStopping;
 import io.neurite.train.FitOptions;
 import io.neurite.train.History;
@@ -198,6 +200,32 @@ class ModelApiTest {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> new Sequential(Input.of(1, 4, 4), new Conv2d(2, 5)).build(cpu, 1));
         assertTrue(e.getMessage().contains("conv2d_1"), e.getMessage());
+    }
+
+    @Test
+    void whereCastOneHotAndTheLossFormsAgree() {
+        try (Scope s = Scope.open()) {
+            Tensor cond = Tensor.of(cpu, new float[] {1, 0, 1}, 3);
+            Tensor a = Tensor.of(cpu, new float[] {1, 2, 3}, 3).requiresGrad(), b = Tensor.of(cpu, new float[] {-1, -2, -3}, 3);
+            Tensor w = TensorMath.where(cond, a, b);
+            assertArrayEquals(new float[] {1, -2, 3}, w.toFloatArray());
+            w.sum().backward();
+            assertArrayEquals(new float[] {1, 0, 1}, a.grad().toFloatArray());
+            Tensor labels = TensorMath.cast(Tensor.of(cpu, new float[] {2.9f, 0f}, 2), DType.INT32);
+            assertArrayEquals(new int[] {2, 0}, labels.toIntArray());
+            Tensor logits = Tensor.of(cpu, new float[] {0.1f, 0.5f, 2f, 1f, -1f, 0f}, 2, 3);
+            float sparse = Loss.sparseCategoricalCrossentropy(true).compute(logits, labels).item();
+            float oneHot = Loss.categoricalCrossentropy(true).compute(logits, TensorMath.oneHot(labels, 3)).item();
+            float fromProbabilities = Loss.sparseCategoricalCrossentropy(false).compute(NeuralOps.softmax(logits), labels).item();
+            double expected = (-Math.log(Math.exp(2) / (Math.exp(0.1) + Math.exp(0.5) + Math.exp(2)))
+                    - Math.log(Math.exp(1) / (Math.exp(1) + Math.exp(-1) + 1))) / 2;
+            assertEquals(expected, sparse, 1e-6);
+            assertEquals(expected, oneHot, 1e-6);
+            assertEquals(expected, fromProbabilities, 1e-6);
+            assertThrows(IllegalArgumentException.class, () -> Loss.sparseCategoricalCrossentropy(false).compute(logits, labels));
+            assertEquals(2.5f, Loss.meanSquaredError().compute(Tensor.of(cpu, new float[] {1, 2}, 2),
+                    Tensor.of(cpu, new float[] {0, 4}, 2)).item(), 1e-6);
+        }
     }
 
     private static PrintStream quiet() {

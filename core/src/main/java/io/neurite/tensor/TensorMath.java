@@ -199,6 +199,28 @@ public final class TensorMath {
         return out;
     }
 
+    /**
+     * {@code cond ? a : b} elementwise with cond as 1/0 floats, broadcast; composed of
+     * differentiable ops, so the gradient reaches a where cond is 1 and b elsewhere.
+     */
+    public static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        Tensor one = Tensor.ones(cond.device(), 1);
+        return add(mul(cond, a), mul(sub(one, cond), b));
+    }
+
+    /**
+     * The same values as another dtype (float to int truncates toward zero). Done on the host:
+     * casts are for labels and indices, which are small, and have no gradient.
+     */
+    public static Tensor cast(Tensor x, DType to) {
+        if (x.dtype() == to) return x;
+        if (to == DType.FLOAT32) return Tensor.of(x.device(), x.toFloatArray(), x.shape());
+        float[] f = x.toFloatArray();
+        int[] v = new int[f.length];
+        for (int i = 0; i < f.length; i++) v[i] = (int) f[i];
+        return Tensor.of(x.device(), v, x.shape());
+    }
+
     /** One-hot float rows [n, classes] from int labels (done on the host: labels are small). */
     public static Tensor oneHot(Tensor labels, int classes) {
         int[] y = labels.toIntArray();
