@@ -188,4 +188,30 @@ final class CpuKernels implements Kernels {
     public void countCorrect(int rows, int cols, Buffer x, Buffer labels, Buffer count) {
         CpuIndexing.countCorrect(rows, cols, CpuBuffer.f(x), CpuBuffer.i(labels), CpuBuffer.i(count));
     }
+
+    @Override
+    public void lstmCellForward(int batch, int units, int t, Buffer gates, Buffer rec, Buffer bias, Buffer c, Buffer h, Buffer hNext) {
+        CpuRecurrent.lstmForward(batch, units, t, CpuBuffer.f(gates), CpuBuffer.f(rec), CpuBuffer.f(bias), CpuBuffer.f(c),
+                CpuBuffer.f(h), CpuBuffer.f(hNext));
+    }
+
+    @Override
+    public void lstmCellBackward(int batch, int units, int t, Buffer gates, Buffer c, Buffer dOut, Buffer dh, Buffer dc,
+                                 Buffer dz, Buffer dzNext) {
+        CpuRecurrent.lstmBackward(batch, units, t, CpuBuffer.f(gates), CpuBuffer.f(c), CpuBuffer.f(dOut), CpuBuffer.f(dh),
+                CpuBuffer.f(dc), CpuBuffer.f(dz), CpuBuffer.f(dzNext));
+    }
+
+    @Override
+    public void gruCellForward(int batch, int units, int t, Buffer gates, Buffer rec, Buffer bias, Buffer hCand, Buffer h, Buffer hNext) {
+        CpuRecurrent.gruForward(batch, units, t, CpuBuffer.f(gates), CpuBuffer.f(rec), CpuBuffer.f(bias), CpuBuffer.f(hCand),
+                CpuBuffer.f(h), CpuBuffer.f(hNext));
+    }
+
+    @Override
+    public void gruCellBackward(int batch, int units, int t, Buffer gates, Buffer hCand, Buffer h, Buffer dOut, Buffer dh,
+                                Buffer dx, Buffer dRec, Buffer dRecNext) {
+        CpuRecurrent.gruBackward(batch, units, t, CpuBuffer.f(gates), CpuBuffer.f(hCand), CpuBuffer.f(h), CpuBuffer.f(dOut),
+                CpuBuffer.f(dh), CpuBuffer.f(dx), CpuBuffer.f(dRec), CpuBuffer.f(dRecNext));
+    }
 }

@@ -6,13 +6,14 @@ import java.util.Arrays;
 
 /**
  * Unfolds the patches of one NCHW image into a column matrix (im2col) and folds such a matrix
- * back onto an image (col2im), so that a convolution becomes one GEMM per image.
+ * back onto an image (col2im), so that a convolution becomes a GEMM (see {@link CpuConv}).
  *
  * <p>The column matrix is {@code col[K][P]} with {@code K = c * kernelH * kernelW} rows, row
  * {@code (ci * kernelH + ky) * kernelW + kx}, and {@code P = outH * outW} columns, column
  * {@code oy * outW + ox}; entry {@code x[ci][oy*strideH - padTop + ky][ox*strideW - padLeft + kx]},
- * or 0 where that cell lies in the padding. Both directions walk the same index mapping in one
- * method so they cannot drift apart.
+ * or 0 where that cell lies in the padding. Several images may sit side by side in one matrix,
+ * each at its own column offset, with rows {@code ld} floats apart. Both directions walk the
+ * same index mapping in one method so they cannot drift apart.
  */
 final class Im2col {
     /** Scratch larger than this (in floats, 32 MiB) is not kept per thread, so a huge layer cannot pin memory. */
@@ -23,11 +24,11 @@ final class Im2col {
     private Im2col() {
     }
 
-    /** The length of the column matrix of images images: K * P * images, checked against the largest Java array. */
+    /** The length of a column matrix holding the given number of images, checked against the largest Java array. */
     static int columnLength(int c, Window2d win, int images) {
         long len = (long) c * win.kernelH() * win.kernelW() * win.outH() * win.outW() * images;
         if (len > Integer.MAX_VALUE - 8) {
-            throw new DeviceException("conv2d: the im2col matrix of one image would hold " + len
+            throw new DeviceException("conv2d: the im2col matrix of " + images + " image(s) would hold " + len
                     + " floats, more than a Java array can hold; use a smaller image or fewer channels");
         }
         return (int) len;

@@ -5,6 +5,7 @@ import static org.jocl.CL.CL_DEVICE_MAX_COMPUTE_UNITS;
 import static org.jocl.CL.CL_DEVICE_NAME;
 import static org.jocl.CL.CL_DEVICE_TYPE;
 import static org.jocl.CL.CL_DEVICE_TYPE_ALL;
+import static org.jocl.CL.CL_DEVICE_TYPE_CPU;
 import static org.jocl.CL.CL_DEVICE_TYPE_GPU;
 import static org.jocl.CL.CL_DEVICE_VERSION;
 import static org.jocl.CL.CL_PLATFORM_NAME;
@@ -15,21 +16,26 @@ import io.neurite.device.DeviceException;
 import io.neurite.device.DeviceInfo;
 import io.neurite.device.DeviceProvider;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.jocl.CL;
 import org.jocl.CLException;
-import org.jocl.Pointer;
-import org.jocl.Sizeof;
 import org.jocl.cl_device_id;
 import org.jocl.cl_platform_id;
 
 /**
- * The OpenCL backend's discovery. It finds every platform and device (GPUs first) so that
- * {@code bench devices} says what is there, but reports the backend unavailable until its
- * kernels exist: a device that cannot run the op set must not be chosen.
+ * The OpenCL backend: every device of every platform, as {@code opencl:0}, {@code opencl:1}, ...
+ * with GPUs first, then accelerators, then CPUs, each group in platform and driver order (a stable
+ * order: the same machine always gives the same ids). Without an ICD loader, a platform or a
+ * device, {@link #probe()} says which and why; it never throws.
  */
 public final class OpenClProvider implements DeviceProvider {
     private Availability verdict;
+    private List<Found> found = List.of();
+
+    /** A device the probe found, with what opening it needs. */
+    private record Found(DeviceInfo info, cl_platform_id platform, cl_device_id device) {
+    }
 
     @Override
     public String name() {
@@ -42,8 +48,8 @@ public final class OpenClProvider implements DeviceProvider {
         return verdict;
     }
 
-    private static Availability discover() {
-        List<String> found = new ArrayList<>();
+    private Availability discover() {
+        List<Found> all = new ArrayList<>();
         try {
             CL.setExceptionsEnabled(true);
             int[] count = new int[1];
@@ -52,52 +58,73 @@ public final class OpenClProvider implements DeviceProvider {
             CL.clGetPlatformIDs(platforms.length, platforms, null);
             for (cl_platform_id p : platforms) {
                 int[] n = new int[1];
-                CL.clGetDeviceIDs(p, CL_DEVICE_TYPE_ALL, 0, null, n);
+                try {
+                    CL.clGetDeviceIDs(p, CL_DEVICE_TYPE_ALL, 0, null, n);
+                } catch (CLException e) {
+                    if (e.getStatus() == CL.CL_DEVICE_NOT_FOUND) continue; // a platform with no device
+                    throw e;
+                }
                 cl_device_id[] devices = new cl_device_id[n[0]];
                 CL.clGetDeviceIDs(p, CL_DEVICE_TYPE_ALL, devices.length, devices, null);
-                for (cl_device_id d : devices) {
-                    long type = longInfo(d, CL_DEVICE_TYPE);
-                    found.add(((type & CL_DEVICE_TYPE_GPU) != 0 ? "GPU " : "CPU ") + stringInfo(d, CL_DEVICE_NAME)
-                            + " on " + platformName(p) + ", " + longInfo(d, CL_DEVICE_MAX_COMPUTE_UNITS) + " CUs, "
-                            + (longInfo(d, CL_DEVICE_GLOBAL_MEM_SIZE) >> 20) + " MiB, " + stringInfo(d, CL_DEVICE_VERSION));
-                }
+                for (cl_device_id d : devices) all.add(new Found(describe(p, d), p, d));
             }
         } catch (CLException e) {
-            return Availability.unavailable(e.getStatus() == -1001
+            return Availability.unavailable(e.getStatus() == CL.CL_PLATFORM_NOT_FOUND_KHR
                     ? "no OpenCL platform found (no ICD installed: apt-get install pocl-opencl-icd, or a GPU driver)"
-                    : "OpenCL discovery failed: " + CL.stringFor_errorCode(e.getStatus()));
+                    : "OpenCL discovery failed: " + ClErrors.name(e.getStatus()));
         } catch (LinkageError e) {
-            return Availability.unavailable("libOpenCL.so.1 not found (" + e.getMessage() + ")");
+            return Availability.unavailable("the OpenCL library could not be loaded (libOpenCL.so.1 / OpenCL.dll): " + e);
+        } catch (RuntimeException e) {
+            return Availability.unavailable("OpenCL discovery failed: " + e);
         }
-        if (found.isEmpty()) return Availability.unavailable("no OpenCL device found");
-        return Availability.unavailable("the OpenCL kernels are not implemented yet; found " + String.join("; ", found));
+        if (all.isEmpty()) return Availability.unavailable("OpenCL platforms found, but no device on any of them");
+        all.sort(Comparator.comparingInt(f -> rank(f.info.kind()))); // stable: keeps platform and driver order
+        List<Found> numbered = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            Found f = all.get(i);
+            numbered.add(new Found(new DeviceInfo("opencl:" + i, f.info.kind(), f.info.description()), f.platform, f.device));
+        }
+        found = List.copyOf(numbered);
+        return Availability.of(numbered.stream().map(Found::info).toList());
     }
 
-    private static String platformName(cl_platform_id p) {
-        long[] size = new long[1];
-        CL.clGetPlatformInfo(p, CL_PLATFORM_NAME, 0, null, size);
-        byte[] b = new byte[(int) size[0]];
-        CL.clGetPlatformInfo(p, CL_PLATFORM_NAME, b.length, Pointer.to(b), null);
-        return new String(b, 0, Math.max(0, b.length - 1)).trim();
+    /** A device's kind and description; its id is assigned after sorting. */
+    private static DeviceInfo describe(cl_platform_id p, cl_device_id d) {
+        long type = ClInfo.number(d, CL_DEVICE_TYPE);
+        DeviceInfo.Kind kind = (type & CL_DEVICE_TYPE_GPU) != 0 ? DeviceInfo.Kind.GPU
+                : (type & CL_DEVICE_TYPE_CPU) != 0 ? DeviceInfo.Kind.CPU : DeviceInfo.Kind.ACCELERATOR;
+        String description = ClInfo.string(d, CL_DEVICE_NAME) + " (" + kind + ") on " + ClInfo.platform(p, CL_PLATFORM_NAME)
+                + ", " + ClInfo.number(d, CL_DEVICE_MAX_COMPUTE_UNITS) + " compute units, "
+                + (ClInfo.number(d, CL_DEVICE_GLOBAL_MEM_SIZE) >> 20) + " MiB, " + ClInfo.string(d, CL_DEVICE_VERSION);
+        return new DeviceInfo("opencl:?", kind, description);
     }
 
-    private static String stringInfo(cl_device_id d, int param) {
-        long[] size = new long[1];
-        CL.clGetDeviceInfo(d, param, 0, null, size);
-        byte[] b = new byte[(int) size[0]];
-        CL.clGetDeviceInfo(d, param, b.length, Pointer.to(b), null);
-        return new String(b, 0, Math.max(0, b.length - 1)).trim();
-    }
-
-    private static long longInfo(cl_device_id d, int param) {
-        long[] v = new long[1];
-        long[] size = new long[1];
-        CL.clGetDeviceInfo(d, param, Sizeof.cl_long, Pointer.to(v), size);
-        return size[0] == 4 ? (int) v[0] : v[0];
+    private static int rank(DeviceInfo.Kind kind) {
+        return switch (kind) {
+            case GPU -> 0;
+            case ACCELERATOR -> 1;
+            case CPU -> 2;
+        };
     }
 
     @Override
     public Device open(int ordinal) {
-        throw new DeviceException("opencl:" + ordinal + " cannot be opened: " + probe().reason());
+        return open(ordinal, null);
+    }
+
+    /** Opens a device with the given tuning, or the device's own when tuning is null (tests use both). */
+    Device open(int ordinal, ClTuning tuning) {
+        Availability a = probe();
+        if (!a.available()) throw new DeviceException("opencl:" + ordinal + " cannot be opened: " + a.reason());
+        Found f;
+        synchronized (this) {
+            if (ordinal < 0 || ordinal >= found.size()) {
+                throw new DeviceException("opencl:" + ordinal + " does not exist; this machine has opencl:0 to opencl:"
+                        + (found.size() - 1));
+            }
+            f = found.get(ordinal);
+        }
+        ClContext ctx = ClContext.of(f.info.id(), f.info.kind(), f.platform, f.device);
+        return new OpenClDevice(f.info, ctx, tuning != null ? tuning : ClTuning.of(ctx));
     }
 }

@@ -47,6 +47,13 @@ final class Args {
         }
     }
 
+    /** An integer option that must be at least min. */
+    int getInt(String name, int fallback, int min) {
+        int v = getInt(name, fallback);
+        if (v < min) throw new IllegalArgumentException(command + ": " + name + " must be at least " + min + ", not " + v);
+        return v;
+    }
+
     double getDouble(String name, double fallback) {
         String v = values.get(name);
         if (v == null) return fallback;

@@ -27,10 +27,12 @@ import java.util.SplittableRandom;
  * <p>Each result is checked twice, as the normwise relative error {@code max|got - want| /
  * max|want|}: against the {@code cpu:0} device (the oracle; a dash when D is cpu:0 itself) and
  * against plain double-precision loops over the definition at 512 sampled elements, which also
- * checks the oracle.
+ * checks the oracle. An error above {@link #MAX_ERROR} is reported and makes the exit status 1.
  */
 final class ConvCommand {
     private static final int SAMPLES = 512;
+    /** Normwise relative error above which a result counts as wrong (float32 lands near 1e-7). */
+    private static final double MAX_ERROR = 1e-4;
     private static final String[] PASSES = {"forward", "backward data", "backward filter"};
 
     private ConvCommand() {
@@ -78,7 +80,10 @@ final class ConvCommand {
                 }
             }
         }
-        return 0;
+        long wrong = results.stream().filter(r -> !((double) r.get("errVsDouble") <= MAX_ERROR)
+                || (double) r.get("errVsCpu") > MAX_ERROR).count();
+        if (wrong > 0) System.out.printf("%d results differ from the reference by more than %.0e%n", wrong, MAX_ERROR);
+        return wrong > 0 ? 1 : 0;
     }
 
     /** A square-kernel, stride-1 layer with symmetric padding. */

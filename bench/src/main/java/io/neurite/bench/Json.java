@@ -3,7 +3,6 @@ package io.neurite.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -51,10 +50,6 @@ final class Json {
 
     /** Writes the value to file through a temporary file renamed into place. */
     static void write(String file, Object value) throws IOException {
-        Path target = Path.of(file).toAbsolutePath();
-        if (target.getParent() != null) Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
-        Files.writeString(tmp, of(value) + "\n");
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        OutputFiles.writeAtomically(Path.of(file), tmp -> Files.writeString(tmp, of(value) + "\n"));
     }
 }

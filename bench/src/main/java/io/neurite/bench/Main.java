@@ -1,7 +1,20 @@
 package io.neurite.bench;
 
+import io.neurite.device.DeviceException;
+import io.neurite.device.DeviceInfo;
+import io.neurite.device.Devices;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The bench command: {@code java --add-modules jdk.incubator.vector -jar neurite-bench.jar SUBCOMMAND}.
@@ -9,40 +22,96 @@ import java.util.List;
  *   <li>{@code devices}: every backend, available or not with the reason, and each device</li>
  *   <li>{@code gemm --device D --n N [--json FILE]}: square SGEMM, median GFLOP/s</li>
  *   <li>{@code conv --device D [--json FILE]}: LeNet-5 and a 64-channel 3x3 layer, forward and backward</li>
- *   <li>{@code mnist [--model mlp|lenet] ...}: the main job: train on MNIST, report images/s and accuracy</li>
+ *   <li>{@code mnist [--model mlp|lenet|lstm|FILE.json] ...}: the main job: train on MNIST, report images/s and accuracy</li>
+ *   <li>{@code summary --model mlp|lenet|lstm|FILE.json}: the model summary</li>
  * </ul>
+ * Bad input (a missing or corrupt file, a bad option value, an unknown model or device) ends with
+ * one line on standard error, {@code error: REASON}, naming the file or option, and exit status 2;
+ * a failure that is the program's fault ends with status 1 and one line too (the stack trace only
+ * with {@code -Dneurite.trace=true}).
  */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] argv) {
-        if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("help")) {
-            System.out.println(USAGE);
-            return;
+        System.exit(run(argv, System.out, System.err));
+    }
+
+    /**
+     * Runs one subcommand and returns the exit status. Usage goes to out and the one-line error
+     * to err; the subcommands' own output (progress, tables) goes to System.out.
+     */
+    static int run(String[] argv, PrintStream out, PrintStream err) {
+        if (argv.length == 0 || Arrays.stream(argv).anyMatch(a -> a.equals("--help") || a.equals("-h") || a.equals("help"))) {
+            out.print(USAGE);
+            return 0;
         }
         List<String> rest = Arrays.asList(argv).subList(1, argv.length);
-        int rc;
         try {
-            rc = switch (argv[0]) {
+            return switch (argv[0]) {
                 case "devices" -> DevicesCommand.run(rest);
                 case "gemm" -> GemmCommand.run(rest);
                 case "conv" -> ConvCommand.run(rest);
                 case "mnist" -> MnistCommand.run(rest);
+                case "summary" -> SummaryCommand.run(rest);
                 default -> {
-                    System.err.println("unknown subcommand '" + argv[0] + "'\n" + USAGE);
+                    err.println("error: unknown subcommand '" + argv[0] + "': use devices, gemm, conv, mnist or summary (--help lists their options)");
                     yield 2;
                 }
             };
-        } catch (IllegalArgumentException | java.io.IOException | io.neurite.device.DeviceException e) {
-            System.err.println("error: " + e.getMessage());
-            rc = 2;
-        } catch (RuntimeException e) {
-            System.err.println("error: " + e);
-            e.printStackTrace();
-            rc = 1;
+        } catch (IllegalArgumentException | IOException | UncheckedIOException | DeviceException e) {
+            err.println("error: " + reason(e));
+            trace(e);
+            return 2;
+        } catch (OutOfMemoryError e) {
+            err.println("error: out of memory (" + e.getMessage() + "): give the JVM more with -Xmx, or use a smaller --batch");
+            return 1;
+        } catch (RuntimeException | LinkageError e) {
+            err.println("error: internal error, please report it: " + oneLine(String.valueOf(e)) + at(e)
+                    + " (-Dneurite.trace=true prints the stack trace)");
+            trace(e);
+            return 1;
         }
-        System.exit(rc);
+    }
+
+    /** The user-facing reason for a failure, on one line. */
+    static String reason(Throwable e) {
+        if (e instanceof UncheckedIOException u && u.getCause() != null) return reason(u.getCause());
+        // These carry the file and a terse reason (often none); spell both out.
+        if (e instanceof FileSystemException f) {
+            String what = f.getReason() != null ? f.getReason() : switch (f) {
+                case NoSuchFileException _ -> "no such file or directory";
+                case AccessDeniedException _ -> "permission denied";
+                case FileAlreadyExistsException _ -> "already exists";
+                case NotDirectoryException _ -> "not a directory";
+                case DirectoryNotEmptyException _ -> "directory not empty";
+                default -> f.getClass().getSimpleName();
+            };
+            return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + what;
+        }
+        if (e instanceof DeviceException && e.getMessage() != null && e.getMessage().strip().contains("\n")) {
+            // Devices' messages end with a table of every backend; on one line, the ids of the devices found are enough.
+            String ids = Devices.list().stream().map(DeviceInfo::id).collect(Collectors.joining(", "));
+            return e.getMessage().lines().findFirst().orElse("") + " Devices here: " + (ids.isEmpty() ? "none" : ids)
+                    + " ('devices' says why the others are missing)";
+        }
+        return e.getMessage() == null || e.getMessage().isBlank() ? e.toString() : oneLine(e.getMessage());
+    }
+
+    /** Joins a message's lines, so that the reason stays one line. */
+    private static String oneLine(String s) {
+        return s.lines().map(String::strip).filter(l -> !l.isEmpty()).collect(Collectors.joining("; "));
+    }
+
+    /** Where an internal error was thrown, to make the one-line report useful. */
+    private static String at(Throwable e) {
+        StackTraceElement[] st = e.getStackTrace();
+        return st.length == 0 ? "" : " at " + st[0];
+    }
+
+    private static void trace(Throwable e) {
+        if (Boolean.getBoolean("neurite.trace")) e.printStackTrace();
     }
 
     static final String USAGE = """
@@ -50,8 +119,27 @@ public final class Main {
               devices                          list every backend and device, or why a backend is missing
               gemm --device D --n N [--json F] square SGEMM: median GFLOP/s, checked against the CPU
               conv --device D [--json F]       LeNet-5 layer shapes and a 64-channel 3x3 on 56x56, forward and backward
-              mnist [--model mlp|lenet] [--device D] [--epochs N] [--batch B] [--lr LR] [--optimizer O]
-                    [--data DIR] [--seed S] [--json F]
-                                               train on MNIST (embedded t10k 8,000/2,000 by default), report img/s and accuracy
+              summary [--model M] [--seed S]   the summary of model M (as mnist's --model), built on cpu:0
+              mnist [options]                  train on MNIST, then report device, img/s, accuracy and memory
+                --model mlp|lenet|lstm|F.json  the model (default lenet; a JSON model file as ModelJson writes)
+                --device D                     cpu:0, opencl:0, cuda:0... (default: the best device here)
+                --epochs N                     epochs to train, counted from the start when resuming (default 3)
+                --batch B                      batch size (default: mlp 32, lenet and lstm 64)
+                --lr LR                        learning rate (default: mlp 0.1, lenet and lstm 0.001)
+                --optimizer O                  sgd, momentum, nesterov, adam, rmsprop, adagrad, adadelta
+                                               (default: mlp sgd, lenet and lstm adam)
+                --data DIR                     MNIST IDX files (gz or raw): train-* and t10k-* train on 60,000 and
+                                               evaluate on 10,000; t10k-* alone split 8,000/2,000. Default: the
+                                               embedded t10k files, split 8,000/2,000
+                --download                     fetch the four files (checksums verified) into --data DIR, or into
+                                               $NEURITE_HOME/datasets/mnist or ~/.neurite/datasets/mnist
+                --augment                      random rotation 10 degrees, shifts 0.1, zoom 0.1 on training batches
+                --seed S                       weights, shuffling and augmentation (default 42)
+                --save DIR                     checkpoint after each epoch: model.json, weights.safetensors,
+                                               optimizer.safetensors, training.json
+                --resume DIR                   continue from a --save checkpoint (model, optimiser, epoch, generators)
+                --json F                       write the results as JSON (device, model, epochs, batch,
+                                               train_images_per_sec, eval_images_per_sec, eval_accuracy, ...)
+                --plot F.png                   loss and accuracy per epoch, training and validation, as a PNG
             """;
 }

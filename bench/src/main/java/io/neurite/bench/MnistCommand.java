@@ -1,8 +1,14 @@
 package io.neurite.bench;
 
+import io.neurite.data.Augmenter;
 import io.neurite.data.Mnist;
+import io.neurite.data.MnistDownload;
 import io.neurite.device.Device;
 import io.neurite.device.Devices;
+import io.neurite.io.Checkpoint;
+import io.neurite.io.ModelCheckpoint;
+import io.neurite.io.ModelJson;
+import io.neurite.io.TrainingState;
 import io.neurite.nn.Model;
 import io.neurite.optim.Adadelta;
 import io.neurite.optim.Adagrad;
@@ -17,6 +23,7 @@ import io.neurite.train.Loss;
 import io.neurite.train.Trainer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -39,20 +46,30 @@ final class MnistCommand {
 
     static int run(List<String> argv) throws IOException {
         Args a = new Args("mnist", argv, Set.of("--model", "--device", "--epochs", "--batch", "--lr", "--optimizer", "--data",
-                "--seed", "--json"), Set.of());
-        String modelName = a.get("--model", "lenet");
-        MnistModels.Settings s = MnistModels.defaults(modelName);
-        int epochs = a.getInt("--epochs", 3), batch = a.getInt("--batch", s.batch());
+                "--seed", "--json", "--plot", "--save", "--resume"), Set.of("--download", "--augment"));
+        // Before minutes of training, not after.
+        if (a.get("--json", null) != null) OutputFiles.checkWritable("--json", Path.of(a.get("--json", null)));
+        Path resume = a.get("--resume", null) == null ? null : Path.of(a.get("--resume", null));
+        // A resumed run takes its model, optimiser, batch and seed from the checkpoint unless told otherwise.
+        TrainingState resumed = resume == null ? null : Checkpoint.readTrainingState(resume);
+        String savedModel = resumed == null ? null : resumed.notes().get("model");
+        String modelName = a.get("--model", savedModel != null ? savedModel : "lenet");
+        if (savedModel != null && !savedModel.equals(modelName)) {
+            throw new IllegalArgumentException("mnist: --model " + modelName + " does not match the checkpoint in " + resume + " (" + savedModel + ")");
+        }
+        MnistModels.Settings s = settings(modelName, resumed);
+        int epochs = a.getInt("--epochs", 3, 1), batch = a.getInt("--batch", s.batch());
         float lr = (float) a.getDouble("--lr", s.lr());
         String optName = a.get("--optimizer", s.optimizer());
-        long seed = a.getInt("--seed", 42);
-        Mnist.Split data = a.get("--data", null) != null ? Mnist.load(Path.of(a.get("--data", null)))
+        long seed = a.get("--seed", null) == null && resumed != null ? resumed.seed() : a.getInt("--seed", 42);
+        Mnist.Split data = a.flag("--download") ? Mnist.load(download(a.get("--data", null)))
+                : a.get("--data", null) != null ? Mnist.load(Path.of(a.get("--data", null)))
                 : Mnist.load(MnistCommand::embedded, "embedded MNIST t10k");
-        System.out.println("data: " + data.description() + (a.get("--data", null) == null
+        System.out.println("data: " + data.description() + (a.get("--data", null) == null && !a.flag("--download")
                 ? " (the embedded official MNIST test set: the first 8,000 images train, the last 2,000 evaluate)" : ""));
 
         try (Device device = a.get("--device", null) != null ? Devices.get(a.get("--device", null)) : Devices.best();
-             Model model = MnistModels.build(modelName).build(device, seed);
+             Model model = architecture(modelName, resume).build(device, seed);
              Optimizer opt = optimizer(optName, lr)) {
             System.out.println("device: " + device);
             System.out.print(model.summary());
@@ -72,7 +89,22 @@ final class MnistCommand {
                     rates.add(data.train().size() / ((System.nanoTime() - t0) / 1e9));
                 }
             };
-            History h = trainer.fit(data.train(), new FitOptions().batchSize(batch).epochs(epochs).seed(seed).callbacks(timer));
+            FitOptions fit = new FitOptions().batchSize(batch).epochs(epochs).seed(seed).callbacks(timer);
+            if (resume != null) resume(resume, model, opt, fit, epochs);
+            if (a.get("--save", null) != null) {
+                fit.callbacks(new ModelCheckpoint(Path.of(a.get("--save", null)))
+                        .notes(Map.of("model", modelName, "optimizer", optName, "lr", Float.toString(lr))));
+                System.out.println("checkpoints: " + a.get("--save", null) + " (model.json, weights.safetensors, optimizer.safetensors,"
+                        + " training.json after each epoch)");
+            }
+            if (a.flag("--augment")) {
+                fit.batchTransform(Augmenter.mnistDefault()::apply);
+                System.out.println("augmentation: rotation 10 degrees, shifts 0.1, zoom 0.1 (training batches only, seeded by --seed)");
+            }
+            // Last, so the timer has stopped before it evaluates the test set for the validation curves.
+            Plot.Recorder curves = a.get("--plot", null) == null ? null : new Plot.Recorder(Path.of(a.get("--plot", null)), data.test());
+            if (curves != null) fit.callbacks(curves);
+            History h = fit(trainer, data.train(), fit);
             Map<String, Double> eval = trainer.evaluate(data.test(), 256);
             double[] evalTimes = new double[5];
             for (int i = 0; i < evalTimes.length; i++) {
@@ -104,8 +136,54 @@ final class MnistCommand {
             result.put("native_mib", nativeMib());
             printTable(result);
             if (a.get("--json", null) != null) Json.write(a.get("--json", null), result);
+            if (curves != null) {
+                curves.write(modelName + " on " + device.id());
+                System.out.println("plot: " + a.get("--plot", null));
+            }
         }
         return 0;
+    }
+
+    /** The model of --model (mlp, lenet or a model JSON file), or the checkpoint's when resuming. */
+    private static Model architecture(String name, Path resume) throws IOException {
+        if (resume != null) return Checkpoint.readModel(resume);
+        if (name.endsWith(".json")) return ModelJson.read(Path.of(name));
+        return MnistModels.build(name);
+    }
+
+    /** Batch, optimiser and rate: a checkpoint's, else the named model's, else (a JSON model) Adam 1e-3 with batch 64. */
+    private static MnistModels.Settings settings(String model, TrainingState resumed) {
+        if (resumed != null && resumed.notes().containsKey("optimizer") && resumed.notes().containsKey("lr")) {
+            return new MnistModels.Settings(resumed.batchSize(), resumed.notes().get("optimizer"), Float.parseFloat(resumed.notes().get("lr")));
+        }
+        return model.endsWith(".json") ? new MnistModels.Settings(64, "adam", 1e-3f) : MnistModels.defaults(model);
+    }
+
+    /** --resume: weights, optimiser state, epoch and generators from the checkpoint; fit continues where it stopped. */
+    private static void resume(Path dir, Model model, Optimizer opt, FitOptions fit, int epochs) throws IOException {
+        boolean full = Checkpoint.hasTrainingState(dir);
+        TrainingState st = Checkpoint.restore(dir, model, full ? opt : null);
+        if (st == null) {
+            System.out.println("resumed: weights from " + dir + " (no training state saved: training starts at epoch 1)");
+            return;
+        }
+        fit.initialEpoch(st.epoch());
+        System.out.println("resumed: " + dir + " after epoch " + st.epoch() + (st.epoch() >= epochs ? "; --epochs " + epochs
+                + " are done already (--epochs counts from the start)" : ", continuing with epoch " + (st.epoch() + 1) + " of " + epochs));
+    }
+
+    /** Trains; a failed checkpoint save (an I/O error inside a callback) ends the run with its one-line reason. */
+    private static History fit(Trainer trainer, io.neurite.data.Dataset train, FitOptions fit) throws IOException {
+        try {
+            return trainer.fit(train, fit);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** --download: the four files into DIR, or the cache directory, verified; returns where they are. */
+    private static Path download(String dir) throws IOException {
+        return new MnistDownload(dir != null ? Path.of(dir) : MnistDownload.defaultDirectory()).log(System.out).fetch();
     }
 
     private static InputStream embedded(String stem) {

@@ -3,9 +3,12 @@ package io.neurite.bench;
 import io.neurite.nn.Conv2d;
 import io.neurite.nn.Dense;
 import io.neurite.nn.Flatten;
+import io.neurite.nn.Initializer;
 import io.neurite.nn.Input;
+import io.neurite.nn.Lstm;
 import io.neurite.nn.MaxPool2d;
 import io.neurite.nn.Model;
+import io.neurite.nn.Reshape;
 import io.neurite.nn.Sequential;
 
 /**
@@ -23,8 +26,8 @@ final class MnistModels {
     static Settings defaults(String model) {
         return switch (model) {
             case "mlp" -> new Settings(32, "sgd", 0.1f);
-            case "lenet" -> new Settings(64, "adam", 1e-3f);
-            default -> throw new IllegalArgumentException("unknown model '" + model + "': use mlp or lenet");
+            case "lenet", "lstm" -> new Settings(64, "adam", 1e-3f);
+            default -> throw new IllegalArgumentException("unknown model '" + model + "': use mlp, lenet, lstm or a model FILE.json");
         };
     }
 
@@ -37,7 +40,11 @@ final class MnistModels {
                     new Conv2d(6, 5).padding("same").activation("relu"), new MaxPool2d(2),
                     new Conv2d(16, 5).activation("relu"), new MaxPool2d(2), new Flatten(),
                     new Dense(120).activation("relu"), new Dense(84).activation("relu"), new Dense(10));
-            default -> throw new IllegalArgumentException("unknown model '" + model + "': use mlp or lenet");
+            // Each image as 28 rows of 28 features: LSTM(128), its last h, dense 10. Glorot-uniform
+            // recurrent kernel and forget bias 1, as the PyTorch reference (Keras would start U orthogonal).
+            case "lstm" -> new Sequential(Input.of(1, 28, 28), new Reshape(28, 28),
+                    new Lstm(128).recurrentInitializer(Initializer.glorotUniform()), new Dense(10));
+            default -> throw new IllegalArgumentException("unknown model '" + model + "': use mlp, lenet, lstm or a model FILE.json");
         };
     }
 }

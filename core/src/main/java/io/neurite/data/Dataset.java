@@ -82,6 +82,37 @@ public final class Dataset {
         return labels;
     }
 
+    /** The float targets (not a copy), or null. */
+    public float[] targets() {
+        return targets;
+    }
+
+    /** The same labels or targets with other features of the same sample shape (what scaling returns). */
+    public Dataset withFeatures(float[] newFeatures) {
+        if (newFeatures.length != features.length) {
+            throw new IllegalArgumentException(newFeatures.length + " feature values to replace " + features.length);
+        }
+        return new Dataset(newFeatures, sampleShape, labels, targets, targetWidth);
+    }
+
+    /** This labelled dataset with one-hot float targets of width classes instead of its int labels. */
+    public Dataset toOneHot(int classes) {
+        if (labels == null) throw new IllegalArgumentException("one-hot needs int labels; this dataset has float targets");
+        return new Dataset(features, sampleShape, null, oneHot(labels, classes), classes);
+    }
+
+    /** Labels as rows of width classes with a 1 at the label (Keras' to_categorical). */
+    public static float[] oneHot(int[] labels, int classes) {
+        float[] out = new float[labels.length * classes];
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= classes) {
+                throw new IllegalArgumentException("label " + labels[i] + " at index " + i + " is not in [0, " + classes + ")");
+            }
+            out[i * classes + labels[i]] = 1;
+        }
+        return out;
+    }
+
     /** Samples [from, to) as a new dataset. */
     public Dataset slice(int from, int to) {
         if (from < 0 || to > size || from > to) throw new IllegalArgumentException("slice [" + from + ", " + to + ") of " + size + " samples");

@@ -393,4 +393,77 @@ final class CheckedKernels implements Kernels {
         i(Op.COUNT_CORRECT, "count", count, 1);
         k.countCorrect(rows, cols, x, labels, count);
     }
+
+    /** The shared checks of a recurrent cell: sizes, the step, and the per-step and sequence buffers. */
+    private void cell(Op o, int batch, int units, int t) {
+        op(o);
+        positive(o, batch, units, t);
+        if (units == 0) throw new DeviceException(o + ": a cell needs at least one unit");
+    }
+
+    /** A time-major sequence buffer [blocks or more, batch, width]. */
+    private void blocks(Op o, String name, Buffer b, long blocks, int batch, long width) {
+        f(o, name + " (" + blocks + " blocks of [" + batch + ", " + width + "])", b, blocks * batch * width);
+    }
+
+    @Override
+    public void lstmCellForward(int batch, int units, int t, Buffer gates, Buffer rec, Buffer bias, Buffer c, Buffer h, Buffer hNext) {
+        Op o = Op.LSTM_CELL;
+        cell(o, batch, units, t);
+        long g = 4L * units;
+        blocks(o, "gates", gates, t + 1L, batch, g);
+        f(o, "rec", rec, batch * g);
+        f(o, "bias", bias, g);
+        blocks(o, "c", c, t + 2L, batch, units);
+        blocks(o, "h", h, t + 2L, batch, units);
+        f(o, "hNext", hNext, (long) batch * units);
+        k.lstmCellForward(batch, units, t, gates, rec, bias, c, h, hNext);
+    }
+
+    @Override
+    public void lstmCellBackward(int batch, int units, int t, Buffer gates, Buffer c, Buffer dOut, Buffer dh, Buffer dc,
+                                 Buffer dz, Buffer dzNext) {
+        Op o = Op.LSTM_CELL;
+        cell(o, batch, units, t);
+        long g = 4L * units;
+        blocks(o, "gates", gates, t + 1L, batch, g);
+        blocks(o, "c", c, t + 2L, batch, units);
+        blocks(o, "dOut", dOut, t + 1L, batch, units);
+        f(o, "dh", dh, (long) batch * units);
+        f(o, "dc", dc, (long) batch * units);
+        blocks(o, "dz", dz, t + 1L, batch, g);
+        f(o, "dzNext", dzNext, batch * g);
+        k.lstmCellBackward(batch, units, t, gates, c, dOut, dh, dc, dz, dzNext);
+    }
+
+    @Override
+    public void gruCellForward(int batch, int units, int t, Buffer gates, Buffer rec, Buffer bias, Buffer hCand, Buffer h, Buffer hNext) {
+        Op o = Op.GRU_CELL;
+        cell(o, batch, units, t);
+        long g = 3L * units;
+        blocks(o, "gates", gates, t + 1L, batch, g);
+        f(o, "rec", rec, batch * g);
+        f(o, "bias", bias, 2 * g);
+        blocks(o, "hCand", hCand, t + 1L, batch, units);
+        blocks(o, "h", h, t + 2L, batch, units);
+        f(o, "hNext", hNext, (long) batch * units);
+        k.gruCellForward(batch, units, t, gates, rec, bias, hCand, h, hNext);
+    }
+
+    @Override
+    public void gruCellBackward(int batch, int units, int t, Buffer gates, Buffer hCand, Buffer h, Buffer dOut, Buffer dh,
+                                Buffer dx, Buffer dRec, Buffer dRecNext) {
+        Op o = Op.GRU_CELL;
+        cell(o, batch, units, t);
+        long g = 3L * units;
+        blocks(o, "gates", gates, t + 1L, batch, g);
+        blocks(o, "hCand", hCand, t + 1L, batch, units);
+        blocks(o, "h", h, t + 1L, batch, units);
+        blocks(o, "dOut", dOut, t + 1L, batch, units);
+        f(o, "dh", dh, (long) batch * units);
+        blocks(o, "dx", dx, t + 1L, batch, g);
+        blocks(o, "dRec", dRec, t + 1L, batch, g);
+        f(o, "dRecNext", dRecNext, batch * g);
+        k.gruCellBackward(batch, units, t, gates, hCand, h, dOut, dh, dx, dRec, dRecNext);
+    }
 }

@@ -138,4 +138,87 @@ public interface Kernels {
 
     /** {@link Op#COUNT_CORRECT}: how many rows of x [rows, cols] have their argmax equal to the int32 label, into int32 count[0]. */
     void countCorrect(int rows, int cols, Buffer x, Buffer labels, Buffer count);
+
+    // ---- recurrent cells ----------------------------------------------------------------------
+    // One launch per time step computes every gate of every unit of every sequence. Sequence
+    // buffers are time-major: block s of a [steps, batch, X] buffer is the batch*X elements
+    // starting at s*batch*X, so a step is one contiguous block and the per-step recurrent product
+    // is a plain GEMM. The matrix products are the caller's (GEMM over all steps at once for the
+    // input projection and the weight gradients, one GEMM per step for the recurrence). H is
+    // units; sigma is the logistic sigmoid 1/(1+exp(-x)). Indices b < batch, j < H.
+
+    /**
+     * {@link Op#LSTM_CELL} forward of step t. Gate order i, f, g, o (Keras' i, f, c, o; PyTorch's
+     * i, f, g, o): the gate k of unit j is column k*H + j of a [.., 4H] row.
+     * <ul>
+     * <li>gates [t+1 or more blocks, batch, 4H]: on entry block t holds {@code x_t W}, the input
+     *     projection without bias; on return it holds the activated gates {@code i = sigma(.),
+     *     f = sigma(.), g = tanh(.), o = sigma(.)} of {@code a = x_t W + rec + bias}, which the
+     *     backward reads. Other blocks are untouched.</li>
+     * <li>rec [batch, 4H]: {@code h_{t-1} U}, the recurrent projection. bias [4H].</li>
+     * <li>c [t+2 or more blocks, batch, H]: block t holds {@code c_{t-1}} (block 0 the initial cell
+     *     state); block t+1 receives {@code c_t = f c_{t-1} + i g}.</li>
+     * <li>h [t+2 or more blocks, batch, H]: block t+1 receives {@code h_t = o tanh(c_t)}; no block is read.</li>
+     * <li>hNext [batch, H]: receives {@code h_t} as well, contiguous, for the next step's GEMM.</li>
+     * </ul>
+     */
+    void lstmCellForward(int batch, int units, int t, Buffer gates, Buffer rec, Buffer bias, Buffer c, Buffer h, Buffer hNext);
+
+    /**
+     * {@link Op#LSTM_CELL} backward of step t, after the forward of steps 0..t. With
+     * {@code dh_t = dOut[t] + dh} and {@code dc_t = dc + dh_t o (1 - tanh(c_t)^2)}:
+     * {@code da_i = dc_t g i (1-i)}, {@code da_f = dc_t c_{t-1} f (1-f)}, {@code da_g = dc_t i (1-g^2)},
+     * {@code da_o = dh_t tanh(c_t) o (1-o)}.
+     * <ul>
+     * <li>gates block t (activated, from the forward); c blocks t and t+1 ({@code c_{t-1}}, {@code c_t}).</li>
+     * <li>dOut [t+1 or more blocks, batch, H]: block t is dL/dh_t from outside the recurrence (the layer's output).</li>
+     * <li>dh [batch, H], read only: dL/dh_t through the recurrence ({@code da_{t+1} U^T}; zeros for the last step).</li>
+     * <li>dc [batch, H], in place: on entry dL/dc_t from step t+1 (zeros for the last step); on return
+     *     dL/dc_{t-1} = dc_t f.</li>
+     * <li>dz [t+1 or more blocks, batch, 4H]: block t receives (da_i, da_f, da_g, da_o), the gradient of
+     *     both {@code x_t W + bias} and {@code h_{t-1} U}.</li>
+     * <li>dzNext [batch, 4H]: receives the same, contiguous, for the GEMM {@code dh_{t-1} = dz_t U^T}.</li>
+     * </ul>
+     */
+    void lstmCellBackward(int batch, int units, int t, Buffer gates, Buffer c, Buffer dOut, Buffer dh, Buffer dc,
+                          Buffer dz, Buffer dzNext);
+
+    /**
+     * {@link Op#GRU_CELL} forward of step t, Keras' {@code reset_after=True} form (PyTorch's): gate
+     * order z, r, n (Keras' z, r, h), gate k of unit j at column k*H + j of a [.., 3H] row;
+     * {@code z = sigma(x_z + bi_z + r_z + br_z)}, {@code r = sigma(x_r + bi_r + r_r + br_r)},
+     * {@code n = tanh(x_n + bi_n + r (r_n + br_n))}, {@code h_t = z h_{t-1} + (1 - z) n}, where x is
+     * {@code x_t W}, r_* is {@code h_{t-1} U}, bi the input bias and br the recurrent bias.
+     * <ul>
+     * <li>gates [t+1 or more blocks, batch, 3H]: on entry block t holds {@code x_t W} without bias; on
+     *     return it holds (z, r, n).</li>
+     * <li>rec [batch, 3H]: {@code h_{t-1} U} without bias. bias [2, 3H]: row 0 input bias bi, row 1 recurrent bias br.</li>
+     * <li>hCand [t+1 or more blocks, batch, H]: block t receives {@code r_n + br_n}, what the reset gate
+     *     multiplies (the backward needs it).</li>
+     * <li>h [t+2 or more blocks, batch, H]: block t holds {@code h_{t-1}} (block 0 the initial state);
+     *     block t+1 receives {@code h_t}.</li>
+     * <li>hNext [batch, H]: receives {@code h_t} as well, contiguous.</li>
+     * </ul>
+     */
+    void gruCellForward(int batch, int units, int t, Buffer gates, Buffer rec, Buffer bias, Buffer hCand, Buffer h, Buffer hNext);
+
+    /**
+     * {@link Op#GRU_CELL} backward of step t, after the forward of steps 0..t. With
+     * {@code dh_t = dOut[t] + dh}: {@code da_n = dh_t (1-z) (1-n^2)}, {@code da_r = da_n hCand r (1-r)},
+     * {@code da_z = dh_t (h_{t-1} - n) z (1-z)}.
+     * <ul>
+     * <li>gates block t, hCand block t and h block t ({@code h_{t-1}}), from the forward.</li>
+     * <li>dOut [t+1 or more blocks, batch, H]: block t is dL/dh_t from outside the recurrence.</li>
+     * <li>dh [batch, H], in place: on entry dL/dh_t through the recurrence (zeros for the last step); on
+     *     return {@code dh_t z}, the direct part of dL/dh_{t-1}, to which the caller's GEMM adds
+     *     {@code dRec_t U^T} (beta 1).</li>
+     * <li>dx [t+1 or more blocks, batch, 3H]: block t receives (da_z, da_r, da_n), the gradient of
+     *     {@code x_t W + bi}.</li>
+     * <li>dRec [t+1 or more blocks, batch, 3H]: block t receives (da_z, da_r, da_n r), the gradient of
+     *     {@code h_{t-1} U + br}.</li>
+     * <li>dRecNext [batch, 3H]: receives dRec's block t as well, contiguous.</li>
+     * </ul>
+     */
+    void gruCellBackward(int batch, int units, int t, Buffer gates, Buffer hCand, Buffer h, Buffer dOut, Buffer dh,
+                         Buffer dx, Buffer dRec, Buffer dRecNext);
 }

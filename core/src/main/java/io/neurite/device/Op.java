@@ -54,5 +54,9 @@ public enum Op {
     /** {@link Kernels#argmax}. */
     ARGMAX,
     /** {@link Kernels#countCorrect}: how many rows' argmax equals the label. */
-    COUNT_CORRECT
+    COUNT_CORRECT,
+    /** {@link Kernels#lstmCellForward}, {@link Kernels#lstmCellBackward}: all four gates of one LSTM time step. */
+    LSTM_CELL,
+    /** {@link Kernels#gruCellForward}, {@link Kernels#gruCellBackward}: all three gates of one GRU time step. */
+    GRU_CELL
 }

@@ -3,9 +3,13 @@ package io.neurite.nn;
 import io.neurite.device.Device;
 import io.neurite.tensor.Scope;
 import io.neurite.tensor.Tensor;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -20,6 +24,8 @@ public abstract class Layer implements AutoCloseable {
     private int[] outputShape;
     private Device device;
     private SplittableRandom random;
+    /** SplitMix64 state of the draws made while running (dropout masks); a checkpoint saves it for exact resume. */
+    private long generator;
 
     /** The layer's name in the model, e.g. {@code conv2d_1}. */
     public String name() {
@@ -28,6 +34,53 @@ public abstract class Layer implements AutoCloseable {
 
     void name(String n) {
         name = n;
+    }
+
+    /**
+     * Names the layer before it joins a model (default: its class in lower case and a count,
+     * e.g. {@code dense_2}). Weights are named {@code NAME/kernel} etc. in checkpoints.
+     */
+    public final Layer named(String n) {
+        if (n == null || n.isEmpty() || !n.matches("[A-Za-z0-9_.-]+")) {
+            throw new IllegalArgumentException("a layer name is letters, digits, '_', '.' or '-', got '" + n + "'");
+        }
+        name = n;
+        return this;
+    }
+
+    /**
+     * The settings that rebuild this layer, written to a model's JSON (Keras' {@code get_config}).
+     * By default: every instance field of the layer's class and its superclasses below Layer that
+     * is a primitive, a String or an int[] (weights, initialisers and derived objects are left
+     * out), keyed by its name in snake_case ({@code useBias} is {@code use_bias}). A field that
+     * init computes from the input shapes is not a setting: declare it {@code transient}. Override
+     * to choose other keys; either way the factory registered for the layer in
+     * {@code io.neurite.io.LayerRegistry} must rebuild a layer that gives the same config back.
+     */
+    public Map<String, Object> config() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        for (Class<?> k = getClass(); k != Layer.class; k = k.getSuperclass()) {
+            for (Field f : k.getDeclaredFields()) {
+                int m = f.getModifiers();
+                Class<?> t = f.getType();
+                if (Modifier.isStatic(m) || Modifier.isTransient(m) || f.isSynthetic()
+                        || !(t.isPrimitive() || t == String.class || t == int[].class)) {
+                    continue;
+                }
+                try {
+                    f.setAccessible(true);
+                    Object v = f.get(this);
+                    if (v != null) c.putIfAbsent(snakeCase(f.getName()), v instanceof int[] a ? a.clone() : v);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    throw new IllegalStateException(getClass().getName() + " does not open its fields to Layer.config(): override config()", e);
+                }
+            }
+        }
+        return c;
+    }
+
+    private static String snakeCase(String camel) {
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
     }
 
     /** What the summary shows as its type. */
@@ -44,6 +97,8 @@ public abstract class Layer implements AutoCloseable {
     final int[] build(Device device, long seed, int[][] inputShapes) {
         this.device = device;
         this.random = new SplittableRandom(seed);
+        // SplittableRandom is SplitMix64 too: started from the bare seed, dropout masks would repeat the initial weights' draws.
+        this.generator = seed ^ 0x5DEECE66DL;
         outputShape = init(inputShapes);
         return outputShape.clone();
     }
@@ -66,9 +121,22 @@ public abstract class Layer implements AutoCloseable {
         return device;
     }
 
-    /** A seed drawn from the layer's generator (for dropout masks). */
+    /** A seed drawn from the layer's generator (for dropout masks): SplitMix64, so its whole state is one long. */
     protected final long nextSeed() {
-        return random.nextLong();
+        long z = generator += 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** The state of the generator behind {@link #nextSeed}, which a checkpoint saves so that a resumed run draws the same masks. */
+    public final long generatorState() {
+        return generator;
+    }
+
+    /** Restores {@link #generatorState()}. */
+    public final void generatorState(long state) {
+        generator = state;
     }
 
     public List<Parameter> parameters() {

@@ -58,11 +58,20 @@ public class Model implements AutoCloseable {
     private void nameLayers() {
         Map<String, Integer> counts = new HashMap<>();
         Set<Layer> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<String> taken = new java.util.HashSet<>();
         for (Node n : order) {
             if (!seen.add(n.layer())) throw new IllegalArgumentException(n.layer().type() + " is used twice; create a layer per use");
+            // Weights are saved by layer name, so two layers of one name would make a checkpoint ambiguous.
+            if (n.layer().name() != null && !taken.add(n.layer().name())) {
+                throw new IllegalArgumentException("two layers are named '" + n.layer().name() + "'");
+            }
+        }
+        for (Node n : order) {
             if (n.layer().name() == null) {
                 String base = n.layer().getClass().getSimpleName().toLowerCase();
-                n.layer().name(base + "_" + counts.merge(base, 1, Integer::sum));
+                String name;
+                do name = base + "_" + counts.merge(base, 1, Integer::sum); while (!taken.add(name));
+                n.layer().name(name);
             }
         }
     }
@@ -135,6 +144,28 @@ public class Model implements AutoCloseable {
         List<Layer> l = new ArrayList<>();
         for (Node n : order) l.add(n.layer());
         return l;
+    }
+
+    /** The graph in the order its layers run: the input node first, the output node last. */
+    public List<Node> nodes() {
+        return List.copyOf(order);
+    }
+
+    /**
+     * Writes every weight to a safetensors file (see {@link io.neurite.io.SafeTensors} for the
+     * tensor names and layouts), through a temporary file renamed into place.
+     */
+    public void saveWeights(java.nio.file.Path file) throws java.io.IOException {
+        io.neurite.io.Checkpoint.saveWeights(this, file);
+    }
+
+    /**
+     * Loads every weight from a safetensors file written by {@link #saveWeights} (or any file
+     * with the same names and shapes). A file that is damaged or does not fit this model is
+     * refused before any weight changes.
+     */
+    public void loadWeights(java.nio.file.Path file) throws java.io.IOException {
+        io.neurite.io.Checkpoint.loadWeights(this, file);
     }
 
     /** Every weight (trainable and not), in layer order. */

@@ -52,6 +52,22 @@ public abstract class Optimizer implements AutoCloseable {
         return iterations;
     }
 
+    /** Sets the step count, restoring a checkpoint (Adam's bias correction and schedules depend on it). */
+    public void iterations(long n) {
+        if (n < 0) throw new IllegalArgumentException("iterations must be non-negative, got " + n);
+        iterations = n;
+    }
+
+    /** The base rate the schedule applies to: the constructor's, or the last {@link #setLearningRate}. */
+    public float baseLearningRate() {
+        return override != null ? override : learningRate;
+    }
+
+    /** How many state tensors (each of the parameter's shape) this rule keeps per parameter. */
+    public int stateCount() {
+        return rule(baseLearningRate(), 1).rule().states();
+    }
+
     /** The update of this rule at step t (from 1) with rate lr. */
     protected abstract OptimizerStep rule(float lr, long t);
 
@@ -90,6 +106,23 @@ public abstract class Optimizer implements AutoCloseable {
     public Tensor[] state(Parameter p) {
         Tensor[] st = states.get(p);
         return st == null ? new Tensor[0] : st.clone();
+    }
+
+    /**
+     * Replaces a parameter's state tensors with copies of values (restoring a checkpoint):
+     * {@link #stateCount()} arrays of the parameter's size.
+     */
+    public void restoreState(Parameter p, float[][] values) {
+        Tensor w = p.value();
+        if (values.length != stateCount()) {
+            throw new IllegalArgumentException(p.name() + ": " + getClass().getSimpleName() + " keeps " + stateCount()
+                    + " state tensors, got " + values.length);
+        }
+        for (float[] v : values) {
+            if (v.length != w.size()) throw new IllegalArgumentException(p.name() + ": state of " + v.length + " values, the weight has " + w.size());
+        }
+        Tensor[] st = states.computeIfAbsent(p, k -> newState(w, values.length));
+        for (int i = 0; i < st.length; i++) st[i].buffer().copyFrom(values[i], 0, 0, values[i].length);
     }
 
     /** Frees the state buffers. */

@@ -22,6 +22,17 @@ public final class FitOptions {
     int verbose = 1;
     int initialEpoch;
     final List<Callback> callbacks = new ArrayList<>();
+    BatchTransform batchTransform;
+
+    /** Changes a training batch's features on the host before upload, e.g. {@code Augmenter::apply}. */
+    @FunctionalInterface
+    public interface BatchTransform {
+        /**
+         * Transforms x in place: n samples of sampleShape. The seed is fixed by the fit's seed,
+         * the epoch and the batch index, so a rerun or a resumed run transforms identically.
+         */
+        void apply(float[] x, int n, int[] sampleShape, long seed);
+    }
 
     public FitOptions batchSize(int b) {
         if (b < 1) throw new IllegalArgumentException("batch size must be positive, got " + b);
@@ -71,6 +82,12 @@ public final class FitOptions {
     /** Starts counting epochs here (resuming a run). */
     public FitOptions initialEpoch(int e) {
         initialEpoch = e;
+        return this;
+    }
+
+    /** Transforms each training batch (validation and evaluation batches are left alone); null for none. */
+    public FitOptions batchTransform(BatchTransform t) {
+        batchTransform = t;
         return this;
     }
 

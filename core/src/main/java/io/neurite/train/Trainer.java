@@ -28,6 +28,7 @@ public final class Trainer {
     private final Loss loss;
     private volatile boolean stop;
     private PrintStream out = System.out;
+    private FitOptions running;
 
     public Trainer(Model model, Optimizer optimizer, Loss loss) {
         this.model = model;
@@ -48,6 +49,25 @@ public final class Trainer {
         stop = true;
     }
 
+    /**
+     * The seed of the running (or last) fit's shuffling. Epoch e is shuffled by a generator
+     * seeded from (seed, e) alone, so this seed and the epoch are the whole shuffling state a
+     * checkpoint needs for an exact resume.
+     */
+    public long seed() {
+        return running == null ? 0 : running.seed;
+    }
+
+    /** The batch size of the running (or last) fit; 0 before any. */
+    public int batchSize() {
+        return running == null ? 0 : running.batchSize;
+    }
+
+    /** Whether the running (or last) fit shuffles. */
+    public boolean shuffles() {
+        return running == null || running.shuffle;
+    }
+
     /** Where progress goes (standard output by default). */
     public Trainer output(PrintStream p) {
         out = p;
@@ -63,6 +83,7 @@ public final class Trainer {
             validation = parts[1];
         }
         History history = new History();
+        running = o;
         stop = false;
         o.callbacks.forEach(c -> c.onTrainBegin(this));
         Progress progress = new Progress(out, o.verbose, train.size(), o.batchSize);
@@ -76,13 +97,14 @@ public final class Trainer {
             Totals totals = new Totals();
             for (int from = 0, batch = 0; from < train.size(); from += o.batchSize, batch++) {
                 int to = Math.min(train.size(), from + o.batchSize);
-                step(train, order, from, to, totals);
+                step(train, order, from, to, totals, o.batchTransform, batchSeed(o.seed, epoch, batch));
                 Map<String, Double> batchLogs = totals.logs("");
                 for (Callback c : o.callbacks) c.onBatchEnd(this, batch, batchLogs);
                 progress.batch(to, batchLogs);
             }
             logs.putAll(totals.logs(""));
-            if (validation != null && (epoch + 1 - o.initialEpoch) % o.validationFreq == 0) {
+            // Counted from epoch 0 as Keras, so a resumed run validates on the same epochs as an uninterrupted one.
+            if (validation != null && (epoch + 1) % o.validationFreq == 0) {
                 logs.putAll(evaluate(validation, Math.max(o.batchSize, 256), "val_"));
             }
             progress.endEpoch(logs);
@@ -93,15 +115,51 @@ public final class Trainer {
         return history;
     }
 
-    private void step(Dataset d, int[] order, int from, int to, Totals totals) {
+    private void step(Dataset d, int[] order, int from, int to, Totals totals, FitOptions.BatchTransform transform, long seed) {
         try (Scope s = Scope.open()) {
-            Tensor x = batchFeatures(d, order, from, to), y = batchTargets(d, order, from, to);
-            Tensor output = model.forward(x, true);
-            Tensor l = loss.compute(output, y);
-            l.backward();
-            optimizer.step(model.parameters());
-            totals.add(l.item(), to - from, correct(output, y));
+            Tensor x = batchFeatures(d, order, from, to, transform, seed), y = batchTargets(d, order, from, to);
+            Tensor[] outputAndLoss = update(x, y);
+            totals.add(outputAndLoss[1].item(), to - from, correct(outputAndLoss[0], y));
         }
+    }
+
+    /** Forward, loss, backward and one optimiser step; returns the output and the loss (in the caller's scope). */
+    private Tensor[] update(Tensor x, Tensor y) {
+        Tensor output = model.forward(x, true);
+        Tensor l = loss.compute(output, y);
+        l.backward();
+        optimizer.step(model.parameters());
+        return new Tensor[] {output, l};
+    }
+
+    /**
+     * One optimisation step on a batch, for hand-written loops (Keras' {@code train_on_batch}):
+     * x [n, sample shape...] and y (int labels [n] or targets [n, width]) on the model's device.
+     * Returns the batch loss; every intermediate is freed.
+     */
+    public float trainOnBatch(Tensor x, Tensor y) {
+        try (Scope s = Scope.open()) {
+            return update(x, y)[1].item();
+        }
+    }
+
+    /** The model's outputs for every sample, computed in batches without gradients: [size * outputs] row-major. */
+    public float[] predict(Dataset d, int batchSize) {
+        int[] order = new int[d.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        float[] all = null;
+        try (GradMode off = GradMode.disabled()) {
+            for (int from = 0; from < d.size(); from += batchSize) {
+                int to = Math.min(d.size(), from + batchSize);
+                try (Scope s = Scope.open()) {
+                    float[] out = model.forward(batchFeatures(d, order, from, to), false).toFloatArray();
+                    int width = out.length / (to - from);
+                    if (all == null) all = new float[d.size() * width];
+                    System.arraycopy(out, 0, all, from * width, out.length);
+                }
+            }
+        }
+        return all == null ? new float[0] : all;
     }
 
     /** Loss and accuracy over a dataset, without training. */
@@ -126,9 +184,19 @@ public final class Trainer {
         return totals.logs(prefix);
     }
 
+    /** A batch transform's seed: distinct per (fit seed, epoch, batch), independent of anything a resume loses. */
+    static long batchSeed(long seed, int epoch, int batch) {
+        return (seed * 1_000_003L + epoch) * 1_000_000_007L + batch;
+    }
+
     private Tensor batchFeatures(Dataset d, int[] order, int from, int to) {
+        return batchFeatures(d, order, from, to, null, 0);
+    }
+
+    private Tensor batchFeatures(Dataset d, int[] order, int from, int to, FitOptions.BatchTransform transform, long seed) {
         float[] x = new float[(to - from) * d.sampleLength()];
         d.gatherFeatures(order, from, to, x);
+        if (transform != null) transform.apply(x, to - from, d.sampleShape(), seed);
         int[] shape = new int[d.sampleShape().length + 1];
         shape[0] = to - from;
         System.arraycopy(d.sampleShape(), 0, shape, 1, shape.length - 1);

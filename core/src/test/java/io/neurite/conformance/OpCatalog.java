@@ -11,7 +11,8 @@ public final class OpCatalog {
     /** Ops with a backward that training uses; each needs a {@link GradCase}. */
     public static final Set<Op> DIFFERENTIABLE = EnumSet.of(Op.BIAS_GRADIENT, Op.CONV2D, Op.MAX_POOL2D, Op.AVG_POOL2D,
             Op.RELU, Op.LEAKY_RELU, Op.SIGMOID, Op.TANH, Op.PRELU, Op.SOFTMAX, Op.LOG_SOFTMAX,
-            Op.SOFTMAX_CROSS_ENTROPY, Op.SOFTMAX_CROSS_ENTROPY_ONE_HOT, Op.MSE, Op.BATCH_NORM, Op.EMBEDDING);
+            Op.SOFTMAX_CROSS_ENTROPY, Op.SOFTMAX_CROSS_ENTROPY_ONE_HOT, Op.MSE, Op.BATCH_NORM, Op.EMBEDDING,
+            Op.LSTM_CELL, Op.GRU_CELL);
 
     private OpCatalog() {
     }
@@ -26,6 +27,7 @@ public final class OpCatalog {
         all.addAll(LossCases.cases());
         all.addAll(OptimizerCases.cases());
         all.addAll(NormCases.cases());
+        all.addAll(RecurrentCases.cases());
         return all;
     }
 
@@ -37,6 +39,7 @@ public final class OpCatalog {
         all.addAll(ActivationCases.gradients());
         all.addAll(LossCases.gradients());
         all.addAll(NormCases.gradients());
+        all.addAll(RecurrentCases.gradients());
         return all;
     }
 }

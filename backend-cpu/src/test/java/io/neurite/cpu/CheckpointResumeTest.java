@@ -1,0 +1,134 @@
+package io.neurite.cpu;
+
+import static io.neurite.cpu.CheckpointFixtures.bits;
+import static io.neurite.cpu.CheckpointFixtures.weights;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.neurite.data.Dataset;
+import io.neurite.device.Device;
+import io.neurite.device.Devices;
+import io.neurite.io.Checkpoint;
+import io.neurite.io.ModelCheckpoint;
+import io.neurite.io.TrainingState;
+import io.neurite.nn.Model;
+import io.neurite.optim.Adam;
+import io.neurite.optim.Optimizer;
+import io.neurite.optim.SGD;
+import io.neurite.train.FitOptions;
+import io.neurite.train.Loss;
+import io.neurite.train.Trainer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exact resume on cpu:0: two epochs straight give bit-identical weights to one epoch, a save, new
+ * model and optimiser objects built from the checkpoint, and one more epoch.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CheckpointResumeTest {
+    private Device cpu;
+    @TempDir
+    Path root;
+    private Path dir;
+    private final Dataset train = CheckpointFixtures.patterns(200, 3), validation = CheckpointFixtures.patterns(64, 4);
+
+    @BeforeAll
+    void open() {
+        cpu = Devices.get("cpu:0");
+    }
+
+    @org.junit.jupiter.api.BeforeEach
+    void freshDirectory() throws IOException {
+        dir = Files.createTempDirectory(root, "ck");
+    }
+
+    @AfterEach
+    void nothingLeft() {
+        assertEquals(0, cpu.liveBuffers(), "every tensor closed");
+    }
+
+    @AfterAll
+    void close() {
+        cpu.close();
+    }
+
+    private FitOptions options() {
+        return new FitOptions().batchSize(24).seed(11).verbose(0).validationData(validation);
+    }
+
+    private float[] straight(Supplier<Model> arch, Supplier<Optimizer> opt, int epochs) {
+        try (Model m = arch.get().build(cpu, 7); Optimizer o = opt.get()) {
+            new Trainer(m, o, Loss.sparseCategoricalCrossentropy(true)).fit(train, options().epochs(epochs));
+            return weights(m);
+        }
+    }
+
+    /** One epoch saved by the callback, then everything rebuilt from the directory and trained to two. */
+    private float[] resumed(Supplier<Model> arch, Supplier<Optimizer> opt, boolean withState) throws IOException {
+        try (Model m = arch.get().build(cpu, 7); Optimizer o = opt.get()) {
+            new Trainer(m, o, Loss.sparseCategoricalCrossentropy(true)).fit(train, options().epochs(1)
+                    .callbacks(new ModelCheckpoint(dir).weightsOnly(!withState)));
+        }
+        // A different build seed: every weight and generator must come from the checkpoint.
+        try (Model m = Checkpoint.readModel(dir).build(cpu, 12345); Optimizer o = opt.get()) {
+            TrainingState s = Checkpoint.restore(dir, m, withState ? o : null);
+            FitOptions resume = withState ? s.applyTo(options().epochs(2)) : options().epochs(2).initialEpoch(1);
+            new Trainer(m, o, Loss.sparseCategoricalCrossentropy(true)).fit(train, resume);
+            return weights(m);
+        }
+    }
+
+    @Test
+    void adamWithBatchNormAndDropoutResumesBitForBit() throws IOException {
+        float[] a = straight(CheckpointFixtures::convNet, () -> new Adam(3e-3f), 2);
+        float[] b = resumed(CheckpointFixtures::convNet, () -> new Adam(3e-3f), true);
+        assertArrayEquals(bits(a), bits(b));
+        assertFalse(Arrays.equals(bits(a), bits(straight(CheckpointFixtures::convNet, () -> new Adam(3e-3f), 1))), "the second epoch changed weights");
+    }
+
+    @Test
+    void sgdWithMomentumResumesBitForBit() throws IOException {
+        float[] a = straight(CheckpointFixtures::mlp, () -> new SGD(0.1f, 0.9f, true), 2);
+        assertArrayEquals(bits(a), bits(resumed(CheckpointFixtures::mlp, () -> new SGD(0.1f, 0.9f, true), true)));
+    }
+
+    /** The control: without the optimiser state (Adam's moments and step count) the run does not come out the same. */
+    @Test
+    void weightsOnlyIsNotAnExactResume() throws IOException {
+        float[] a = straight(CheckpointFixtures::convNet, () -> new Adam(3e-3f), 2);
+        float[] b = resumed(CheckpointFixtures::convNet, () -> new Adam(3e-3f), false);
+        assertFalse(Arrays.equals(bits(a), bits(b)));
+        assertFalse(Files.exists(dir.resolve(Checkpoint.OPTIMIZER)), "a weights-only save writes no optimiser state");
+    }
+
+    @Test
+    void bestOnlySavesWhenTheMonitoredValueImprovesAndRemembersTheBestAcrossAResume() throws IOException {
+        ModelCheckpoint best = new ModelCheckpoint(dir).saveBestOnly("val_loss").notes(Map.of("model", "convnet"));
+        try (Model m = CheckpointFixtures.convNet().build(cpu, 7); Optimizer o = new Adam(3e-3f)) {
+            var h = new Trainer(m, o, Loss.sparseCategoricalCrossentropy(true)).fit(train, options().epochs(4).callbacks(best));
+            double min = h.get("val_loss").stream().mapToDouble(d -> d).min().orElseThrow();
+            assertEquals(min, best.best());
+            try (Model r = Checkpoint.readModel(dir).build(cpu, 1); Optimizer o2 = new Adam(3e-3f)) {
+                TrainingState s = Checkpoint.restore(dir, r, o2);
+                assertEquals(h.get("val_loss").indexOf(min) + 1, s.epoch(), "the saved epoch is the best one");
+                assertEquals("val_loss", s.monitor());
+                assertEquals(min, s.best());
+                assertEquals("convnet", s.notes().get("model"));
+                assertTrue(new ModelCheckpoint(dir).saveBestOnly("val_loss").resumeFrom(s).best() == min);
+            }
+        }
+    }
+}

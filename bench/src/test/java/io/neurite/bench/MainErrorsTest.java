@@ -1,0 +1,142 @@
+package io.neurite.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every kind of bad input to the bench command ends with exit status 2 and one line on standard
+ * error, {@code error: ...}, naming the file, option or value at fault; no stack trace. Runs
+ * {@link Main#run} in-process; each case fails before any training.
+ */
+class MainErrorsTest {
+    @TempDir
+    Path dir;
+
+    /** The exit status and what went to each stream. */
+    record Outcome(int status, String out, String err) {
+    }
+
+    static Outcome run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Refused with status 2 and a single line on err that contains every one of the given words. */
+    private static void assertRefused(Outcome o, String... words) {
+        List<String> lines = o.err().lines().toList();
+        assertEquals(1, lines.size(), "one line on err, got:\n" + o.err());
+        String line = lines.getFirst();
+        assertTrue(line.startsWith("error: "), line);
+        for (String w : words) assertTrue(line.contains(w), "'" + w + "' missing from: " + line);
+        assertEquals(2, o.status(), line);
+    }
+
+    @Test
+    void refusesADataDirectoryWithoutMnistFiles() {
+        assertRefused(run("mnist", "--data", dir.toString()), dir.toString(), "t10k");
+        assertRefused(run("mnist", "--data", dir.resolve("nope").toString()), dir.resolve("nope").toString(), "does not exist");
+    }
+
+    @Test
+    void refusesATruncatedGzipIdxFile() throws IOException {
+        int n = 10;
+        byte[] pixels = new byte[n * 784];
+        new Random(5).nextBytes(pixels); // incompressible, so half the gzip file is half the data
+        byte[] images = gzip(idx(new int[] {n, 28, 28}, pixels));
+        Files.write(dir.resolve("t10k-images-idx3-ubyte.gz"), Arrays.copyOf(images, images.length / 2));
+        Files.write(dir.resolve("t10k-labels-idx1-ubyte.gz"), gzip(idx(new int[] {n}, new byte[n])));
+        assertRefused(run("mnist", "--data", dir.toString()), dir + "/t10k-images-idx3-ubyte", "truncated");
+    }
+
+    @Test
+    void refusesARawIdxFileWithABadMagicNumber() throws IOException {
+        byte[] images = idx(new int[] {3, 28, 28}, new byte[3 * 784]);
+        images[2] = 0x0d; // float data, which MNIST never has
+        Files.write(dir.resolve("t10k-images-idx3-ubyte"), images);
+        Files.write(dir.resolve("t10k-labels-idx1-ubyte"), idx(new int[] {3}, new byte[3]));
+        assertRefused(run("mnist", "--data", dir.toString()), dir + "/t10k-images-idx3-ubyte", "offset 2");
+    }
+
+    @Test
+    void refusesBadOptionValues() {
+        assertRefused(run("mnist", "--epochs", "abc"), "--epochs", "abc");
+        assertRefused(run("mnist", "--epochs", "0"), "--epochs", "at least 1");
+        assertRefused(run("mnist", "--lr", "fast"), "--lr", "fast");
+        assertRefused(run("mnist", "--epochs"), "--epochs", "needs a value");
+        assertRefused(run("mnist", "--bogus", "1"), "--bogus");
+        assertRefused(run("mnist", "--model", "mlp", "--device", "cpu:0", "--optimizer", "adamw"), "adamw");
+    }
+
+    @Test
+    void refusesAnUnknownModelOrModelFile() {
+        assertRefused(run("mnist", "--model", "nope"), "nope");
+        assertRefused(run("summary", "--model", "nope"), "nope");
+        Path missing = dir.resolve("missing.json");
+        assertRefused(run("summary", "--model", missing.toString()), missing.toString());
+    }
+
+    @Test
+    void refusesAModelFileThatIsNotJson() throws IOException {
+        Path bad = Files.writeString(dir.resolve("bad.json"), "{\"format\": ");
+        assertRefused(run("mnist", "--model", bad.toString()), bad.toString());
+    }
+
+    @Test
+    void refusesADeviceThatIsNotHere() {
+        assertRefused(run("mnist", "--model", "mlp", "--device", "cuda:7"), "cuda:7", "cpu:0");
+        assertRefused(run("mnist", "--model", "mlp", "--device", "tpu:0"), "tpu");
+        assertRefused(run("summary", "--device", "cpu:0"), "--device");
+    }
+
+    @Test
+    void refusesOutputFilesThatCannotBeWritten() throws IOException {
+        Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        Path underFile = file.resolve("out.json");
+        assertRefused(run("mnist", "--model", "mlp", "--json", underFile.toString()), "--json", underFile.toString(), "not a directory");
+        assertRefused(run("mnist", "--model", "mlp", "--device", "cpu:0", "--plot", dir.toString()), "--plot", dir.toString(), "is a directory");
+    }
+
+    @Test
+    void refusesAnUnknownSubcommandAndPrintsUsageOnRequest() {
+        Outcome o = run("train");
+        assertEquals(1, o.err().lines().count(), o.err());
+        assertTrue(o.err().contains("'train'") && o.status() == 2, o.err());
+        Outcome help = run("mnist", "--help");
+        assertEquals(0, help.status());
+        for (String flag : List.of("--model", "--device", "--epochs", "--batch", "--lr", "--optimizer", "--data", "--download",
+                "--augment", "--seed", "--save", "--resume", "--json", "--plot", "summary")) {
+            assertTrue(help.out().contains(flag), flag + " missing from the usage");
+        }
+    }
+
+    /** An IDX file of unsigned bytes: magic 0x0000 08 rank, big-endian dimensions, the data. */
+    static byte[] idx(int[] dims, byte[] data) {
+        ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + data.length);
+        b.putInt(0x0800 | dims.length);
+        for (int d : dims) b.putInt(d);
+        return b.put(data).array();
+    }
+
+    static byte[] gzip(byte[] raw) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+            gz.write(raw);
+        }
+        return bytes.toByteArray();
+    }
+}

@@ -1,0 +1,211 @@
+package io.neurite.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Fetches the four MNIST files into a cache directory ({@code $NEURITE_HOME/datasets/mnist}, or
+ * {@code ~/.neurite/datasets/mnist}), trying each mirror in turn and checking each file's MD5.
+ * A file already present with the right checksum is kept; anything else is downloaded again.
+ * Each download goes to a hidden temporary file in the same directory, renamed into place only
+ * once its length and checksum are right, so an interrupted or failed download never leaves a
+ * file that {@link Mnist#load} would read.
+ *
+ * <pre>{@code
+ * Path dir = new MnistDownload(MnistDownload.defaultDirectory()).log(System.out).fetch();
+ * Mnist.Split s = Mnist.load(dir);   // 60,000 / 10,000
+ * }</pre>
+ */
+public final class MnistDownload {
+    /** Public mirrors of Yann LeCun's original files (PyTorch's and TensorFlow's). */
+    public static final List<String> MIRRORS = List.of(
+            "https://ossci-datasets.s3.amazonaws.com/mnist/",
+            "https://storage.googleapis.com/cvdf-datasets/mnist/");
+
+    /**
+     * MD5 of each gzipped file, as torchvision's MNIST.resources lists them; the t10k ones are
+     * also checked against the copies this project carries.
+     */
+    public static final Map<String, String> MD5 = Map.of(
+            Mnist.TRAIN_IMAGES + ".gz", "f68b3c2dcbeaaa9fbdd348bbdeb94873",
+            Mnist.TRAIN_LABELS + ".gz", "d53e105ee54ea40749a09fcbcd1e9432",
+            Mnist.TEST_IMAGES + ".gz", "9fb629c4189551a2d022fa330f9573f3",
+            Mnist.TEST_LABELS + ".gz", "ec29112dd5afa0611ce80d1b7f02629c");
+
+    private static final String PART = ".part";
+    private final Path dir;
+    private final List<String> mirrors;
+    private final Map<String, String> md5;
+    private int timeoutMillis = 30_000;
+    private PrintStream log;
+
+    /** The standard mirrors and checksums into dir. */
+    public MnistDownload(Path dir) {
+        this(dir, MIRRORS, MD5);
+    }
+
+    /**
+     * Other mirrors (base URLs the file names are appended to) and files (name to lower-case hex
+     * MD5), e.g. a local server in tests.
+     */
+    public MnistDownload(Path dir, List<String> mirrors, Map<String, String> md5) {
+        if (mirrors.isEmpty()) throw new IllegalArgumentException("no mirrors to download from");
+        this.dir = dir;
+        this.mirrors = mirrors.stream().map(m -> m.endsWith("/") ? m : m + "/").toList();
+        this.md5 = new TreeMap<>(md5);
+    }
+
+    /** $NEURITE_HOME/datasets/mnist, or ~/.neurite/datasets/mnist without it. */
+    public static Path defaultDirectory() {
+        String home = System.getenv("NEURITE_HOME");
+        Path base = home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".neurite");
+        return base.resolve("datasets").resolve("mnist");
+    }
+
+    /** Reports each file (cached, downloaded, or a mirror's failure) to out. */
+    public MnistDownload log(PrintStream out) {
+        log = out;
+        return this;
+    }
+
+    /** Connect and read timeout per mirror. */
+    public MnistDownload timeoutMillis(int ms) {
+        timeoutMillis = ms;
+        return this;
+    }
+
+    /** Makes sure every file is present with its checksum; returns the directory. */
+    public Path fetch() throws IOException {
+        Files.createDirectories(dir);
+        removeStaleParts();
+        for (Map.Entry<String, String> f : md5.entrySet()) fetch(f.getKey(), f.getValue());
+        return dir;
+    }
+
+    private void fetch(String name, String expected) throws IOException {
+        Path target = dir.resolve(name);
+        if (Files.isRegularFile(target)) {
+            String have = md5(target);
+            if (have.equals(expected)) {
+                say(name + ": cached in " + dir);
+                return;
+            }
+            say(name + ": the cached copy has MD5 " + have + ", not " + expected + "; downloading it again");
+        }
+        List<String> failures = new ArrayList<>();
+        for (String mirror : mirrors) {
+            String url = mirror + name;
+            Path part = Files.createTempFile(dir, "." + name + ".", PART);
+            try {
+                long bytes = download(url, part, expected);
+                move(part, target);
+                say(name + ": " + bytes + " bytes from " + mirror + ", MD5 verified");
+                return;
+            } catch (IOException e) {
+                failures.add(url + ": " + describe(e));
+                say(name + ": " + url + " failed (" + describe(e) + "), trying the next mirror");
+            } finally {
+                Files.deleteIfExists(part);
+            }
+        }
+        throw new IOException("cannot download " + name + " into " + dir + " from any mirror: " + String.join("; ", failures));
+    }
+
+    /** Streams url into part, checking the length the server announced and the MD5; returns the byte count. */
+    private long download(String url, Path part, String expected) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+        c.setConnectTimeout(timeoutMillis);
+        c.setReadTimeout(timeoutMillis);   // a stalled server fails over instead of hanging the job
+        try {
+            int status = c.getResponseCode();
+            if (status != HttpURLConnection.HTTP_OK) throw new IOException("HTTP " + status);
+            long announced = c.getContentLengthLong();
+            MessageDigest digest = newMd5();
+            long n = 0;
+            InputStream in = c.getInputStream();
+            try (OutputStream out = Files.newOutputStream(part)) {
+                byte[] buf = new byte[1 << 16];
+                for (int r; (r = in.read(buf)) > 0; n += r) {
+                    digest.update(buf, 0, r);
+                    out.write(buf, 0, r);
+                }
+            } catch (IOException e) {
+                // Drop the socket first: closing the stream would wait to drain a stalled body for reuse.
+                c.disconnect();
+                throw new IOException("connection lost after " + n + " bytes" + (announced >= 0 ? " of " + announced : "") + " (" + describe(e) + ")", e);
+            } finally {
+                in.close();
+            }
+            if (announced >= 0 && n != announced) throw new IOException("truncated: " + n + " of " + announced + " bytes");
+            String got = HexFormat.of().formatHex(digest.digest());
+            if (!got.equals(expected)) throw new IOException("checksum mismatch: MD5 " + got + ", expected " + expected);
+            return n;
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    private static void move(Path part, Path target) throws IOException {
+        try {
+            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Deletes temporary files a killed earlier run left behind. */
+    private void removeStaleParts() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(".") && n.endsWith(PART) && md5.keySet().stream().anyMatch(f -> n.startsWith("." + f + "."))) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /** The lower-case hex MD5 of a file. */
+    public static String md5(Path file) throws IOException {
+        MessageDigest digest = newMd5();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int r; (r = in.read(buf)) > 0; ) digest.update(buf, 0, r);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static MessageDigest newMd5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform provides MD5", e);
+        }
+    }
+
+    /** Our own failures speak for themselves; the JDK's often carry only a host name, so add their kind. */
+    private static String describe(IOException e) {
+        if (e instanceof java.net.UnknownHostException) return "unknown host " + e.getMessage() + " (no network or DNS?)";
+        return e.getClass() == IOException.class ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    private void say(String line) {
+        if (log != null) log.println(line);
+    }
+}
