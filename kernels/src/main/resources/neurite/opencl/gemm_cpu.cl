@@ -23,14 +23,21 @@
  * Packs the rows x depth matrix M (M(i, p) = src[i depth + p] when rowMajor, else src[p rows + i])
  * into panels of width rows: packed[panel][p][r] = M(panel width + r, p), zero past the last row.
  * A is packed as m x k with rowMajor = !transA; B as its transpose, n x k, with rowMajor = transB.
+ * One item writes the width values of one (panel, p), so its index arithmetic is paid once per panel row.
  */
 KERNEL gemm_pack(int width, int rows, int depth, int rowMajor, GLOBAL const float* src, int srcOff, int srcStride,
                  GLOBAL float* packed, int packedStride) {
     int e = GID(0), q = GID(2), panels = (rows + width - 1) / width;
-    if (e >= panels * width * depth) return;
-    int r = e % width, p = (e / width) % depth, i = (e / (width * depth)) * width + r;
+    if (e >= panels * depth) return;
+    int p = e % depth, i0 = (e / depth) * width, n = min(width, rows - i0);
     src += srcOff + q * srcStride;
-    packed[q * packedStride + e] = i < rows ? src[rowMajor ? i * depth + p : p * rows + i] : 0.0f;
+    GLOBAL float* dst = packed + q * packedStride + e * width;
+    if (rowMajor) {
+        for (int r = 0; r < n; r++) dst[r] = src[(i0 + r) * depth + p];
+    } else {
+        for (int r = 0; r < n; r++) dst[r] = src[p * rows + i0 + r];
+    }
+    for (int r = n; r < width; r++) dst[r] = 0.0f;
 }
 
 /* Block (GID(1), GID(0)) of C in batch GID(2), from A's panel GID(1) and B's panel GID(0). */

@@ -29,7 +29,8 @@ final class CpuRecurrent {
         rows(batch, gs, (from, to) -> {
             for (int b = from; b < to; b++) {
                 int g = (t * batch + b) * gs, r = b * gs, prev = (t * batch + b) * hs, cur = prev + batch * hs, n = b * hs;
-                int done = VectorSupport.AVAILABLE ? CpuRecurrentVector.lstmForward(hs, gates, g, rec, r, bias, c, prev, cur, h, hNext, n) : 0;
+                int done = VectorSupport.AVAILABLE
+                        ? CpuRecurrentVector.lstmForward(hs, gates, g, rec, r, bias, c, prev, cur, h, hNext, n) : 0;
                 lstmForwardRow(done, hs, gates, g, rec, r, bias, c, prev, cur, h, hNext, n);
             }
         });
@@ -88,7 +89,8 @@ final class CpuRecurrent {
         rows(batch, gs, (from, to) -> {
             for (int b = from; b < to; b++) {
                 int g = (t * batch + b) * gs, r = b * gs, prev = (t * batch + b) * hs, cur = prev + batch * hs, n = b * hs;
-                int done = VectorSupport.AVAILABLE ? CpuRecurrentVector.gruForward(hs, gates, g, rec, r, bias, hCand, h, prev, cur, hNext, n) : 0;
+                int done = VectorSupport.AVAILABLE
+                        ? CpuRecurrentVector.gruForward(hs, gates, g, rec, r, bias, hCand, h, prev, cur, hNext, n) : 0;
                 gruForwardRow(done, hs, gates, g, rec, r, bias, hCand, h, prev, cur, hNext, n);
             }
         });

@@ -49,9 +49,13 @@ final class CpuRecurrentVector {
     /** {@code gates[g + j] = f(gates[g + j] + rec[r + j] + bias[b + j])} for j below n, f sigmoid or tanh. */
     private static void activate(boolean useTanh, float[] gates, int g, float[] rec, int r, float[] bias, int b, int n) {
         if (useTanh) {
-            for (int j = 0; j < n; j += VL) tanh(load(gates, g + j).add(load(rec, r + j)).add(load(bias, b + j))).intoArray(gates, g + j);
+            for (int j = 0; j < n; j += VL) {
+                tanh(load(gates, g + j).add(load(rec, r + j)).add(load(bias, b + j))).intoArray(gates, g + j);
+            }
         } else {
-            for (int j = 0; j < n; j += VL) sigmoid(load(gates, g + j).add(load(rec, r + j)).add(load(bias, b + j))).intoArray(gates, g + j);
+            for (int j = 0; j < n; j += VL) {
+                sigmoid(load(gates, g + j).add(load(rec, r + j)).add(load(bias, b + j))).intoArray(gates, g + j);
+            }
         }
     }
 

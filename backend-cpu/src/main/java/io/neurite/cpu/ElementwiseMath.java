@@ -3,7 +3,7 @@ package io.neurite.cpu;
 /**
  * The transcendental loops (sigmoid, tanh, shifted exponentials) behind activations and softmax.
  * C2 does not vectorise {@link Math#exp}, so where the Vector API is present these run on
- * {@link ElementwiseVector}, whose EXP and TANH use the JDK's SIMD maths library; otherwise
+ * {@link ElementwiseVector} with {@link VectorMath}'s polynomials (the same bits in every process); otherwise
  * they fall back to scalar double-precision maths.
  */
 final class ElementwiseMath {

@@ -11,10 +11,11 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Vector API kernels for the elementwise loops C2 leaves scalar: runs whose operands start at
  * unrelated offsets (C2 cannot rule out aliasing), selects (leaky ReLU's backward, dropout),
- * single-accumulator reductions, and EXP and TANH, which use the JDK's SIMD maths library.
- * Loaded only when {@link VectorSupport#AVAILABLE}. Where lanes and scalars could round
- * differently (EXP, TANH, sums), a range ends in one masked vector rather than a scalar loop, so
- * an element's result does not depend on where it falls in its range.
+ * single-accumulator reductions, and exp, tanh and sigmoid, which use {@link VectorMath} so that
+ * they give the same bits compiled or interpreted. Loaded only when {@link VectorSupport#AVAILABLE}.
+ * Where lanes and scalars could round differently (exp, tanh, sums), a range ends in one masked
+ * vector rather than a scalar loop, so an element's result does not depend on where it falls in
+ * its range; sums add their lanes in lane order.
  */
 final class ElementwiseVector {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -112,7 +113,7 @@ final class ElementwiseVector {
             int i = b;
             for (int bound = b + S.loopBound(end - b); i < bound; i += S.length()) acc = acc.add(FloatVector.fromArray(S, x, off + i));
             if (i < end) acc = acc.add(FloatVector.fromArray(S, x, off + i, S.indexInRange(i, end)));
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += VectorMath.sum(acc);
         }
         return total;
     }
@@ -131,7 +132,7 @@ final class ElementwiseVector {
                 VectorMask<Float> m = S.indexInRange(i, end);
                 acc = FloatVector.fromArray(S, a, off + i, m).fma(FloatVector.fromArray(S, b, off + i, m), acc);
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += VectorMath.sum(acc);
         }
         return total;
     }
@@ -160,18 +161,17 @@ final class ElementwiseVector {
     }
 
     private static FloatVector sigmoid(FloatVector v) {
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        return one.div(v.neg().lanewise(VectorOperators.EXP).add(one));
+        return VectorMath.sigmoid(v);
     }
 
     static void tanh(float[] x, float[] y, int from, int to) {
         int i = from;
         for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
-            FloatVector.fromArray(S, x, i).lanewise(VectorOperators.TANH).intoArray(y, i);
+            VectorMath.tanh(FloatVector.fromArray(S, x, i)).intoArray(y, i);
         }
         if (i < to) {
             VectorMask<Float> m = S.indexInRange(i, to);
-            FloatVector.fromArray(S, x, i, m).lanewise(VectorOperators.TANH).intoArray(y, i, m);
+            VectorMath.tanh(FloatVector.fromArray(S, x, i, m)).intoArray(y, i, m);
         }
     }
 
@@ -182,17 +182,17 @@ final class ElementwiseVector {
             FloatVector acc = FloatVector.zero(S);
             int i = b;
             for (int bound = b + S.loopBound(end - b); i < bound; i += S.length()) {
-                FloatVector e = FloatVector.fromArray(S, x, off + i).sub(shift).lanewise(VectorOperators.EXP);
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, off + i).sub(shift));
                 e.intoArray(out, outOff + i);
                 acc = acc.add(e);
             }
             if (i < end) {
                 VectorMask<Float> m = S.indexInRange(i, end);
-                FloatVector e = FloatVector.fromArray(S, x, off + i, m).sub(shift).lanewise(VectorOperators.EXP);
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, off + i, m).sub(shift));
                 e.intoArray(out, outOff + i, m);
                 acc = acc.add(e, m);
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += VectorMath.sum(acc);
         }
         return total;
     }

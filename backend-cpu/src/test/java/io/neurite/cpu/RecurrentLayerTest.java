@@ -104,7 +104,8 @@ class RecurrentLayerTest {
             for (int i = 0; i < in.length; i++) {
                 float[] analytic = in[i].grad().toFloatArray();
                 for (int e = 0; e < values[i].length; e++) {
-                    double numeric = (loss(layer, in, i, values[i], e, 1e-2f, weights) - loss(layer, in, i, values[i], e, -1e-2f, weights)) / 2e-2;
+                    double numeric = (loss(layer, in, i, values[i], e, 1e-2f, weights)
+                            - loss(layer, in, i, values[i], e, -1e-2f, weights)) / 2e-2;
                     double err = Math.abs(analytic[e] - numeric) / Math.max(1, Math.abs(numeric));
                     assertTrue(err < 2e-3, (lstm ? "LSTM" : gates == 3 ? "GRU" : "SimpleRNN") + " operand " + i + " element " + e
                             + ": backward " + analytic[e] + ", finite differences " + numeric);

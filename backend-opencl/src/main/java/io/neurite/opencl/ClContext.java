@@ -1,7 +1,6 @@
 package io.neurite.opencl;
 
 import static org.jocl.CL.CL_DEVICE_GLOBAL_MEM_SIZE;
-import static org.jocl.CL.CL_DEVICE_MAX_COMPUTE_UNITS;
 import static org.jocl.CL.CL_DEVICE_MAX_MEM_ALLOC_SIZE;
 import static org.jocl.CL.CL_DEVICE_MAX_WORK_GROUP_SIZE;
 import static org.jocl.CL.CL_DEVICE_MAX_WORK_ITEM_SIZES;
@@ -11,12 +10,14 @@ import static org.jocl.CL.CL_PROGRAM_BUILD_LOG;
 import io.neurite.device.DeviceInfo;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
 import org.jocl.cl_context;
 import org.jocl.cl_context_properties;
 import org.jocl.cl_device_id;
+import org.jocl.cl_kernel;
 import org.jocl.cl_platform_id;
 import org.jocl.cl_program;
 
@@ -32,10 +33,11 @@ final class ClContext {
 
     final String id;
     final DeviceInfo.Kind kind;
-    final cl_platform_id platform;
     final cl_device_id device;
     final cl_context context;
-    final long computeUnits, maxWorkGroup, maxAlloc, globalMemory;
+    final long maxWorkGroup, maxAlloc, globalMemory;
+    /** Bytes of device memory this process's buffers hold, against globalMemory. */
+    final AtomicLong inUse = new AtomicLong();
     final long[] maxItems;
     /** Work-group size of the tree reductions: a power of two within the device's limit. */
     final int reduceGroup;
@@ -45,21 +47,25 @@ final class ClContext {
     final int gemmMr, gemmNr;
     final String buildOptions;
     final cl_program program;
+    /** Whether this device runs gemm_tiled's square work-group (the kernel's own limit can be below the device's). */
+    final boolean tiledGemmFits;
 
     private ClContext(String id, DeviceInfo.Kind kind, cl_platform_id platform, cl_device_id device) {
         this.id = id;
         this.kind = kind;
-        this.platform = platform;
         this.device = device;
-        computeUnits = ClInfo.number(device, CL_DEVICE_MAX_COMPUTE_UNITS);
         maxWorkGroup = ClInfo.number(device, CL_DEVICE_MAX_WORK_GROUP_SIZE);
         maxAlloc = ClInfo.number(device, CL_DEVICE_MAX_MEM_ALLOC_SIZE);
         globalMemory = ClInfo.number(device, CL_DEVICE_GLOBAL_MEM_SIZE);
         maxItems = ClInfo.sizes(device, CL_DEVICE_MAX_WORK_ITEM_SIZES);
         long limit = Math.min(maxWorkGroup, maxItems[0]);
-        reduceGroup = (int) Long.highestOneBit(Math.min(256, limit));
-        gemmThreads = Math.min(maxWorkGroup, Math.min(maxItems[0], maxItems[1])) >= 256 ? 16 : 8;
         long width = ClInfo.number(device, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT);
+        // A GPU reduces with 256 items (eight warps) per group. A CPU driver runs a group as a loop
+        // on one core, vectorised across items, and each tree level is another pass over all of
+        // them: one vector's width of items is enough there (a row softmax ran 14x faster than with 256).
+        long group = kind == DeviceInfo.Kind.CPU ? Math.max(4, width) : 256;
+        reduceGroup = (int) Long.highestOneBit(Math.min(group, limit));
+        gemmThreads = Math.min(maxWorkGroup, Math.min(maxItems[0], maxItems[1])) >= 256 ? 16 : 8;
         gemmNr = width >= 16 ? 16 : 8;
         gemmMr = 8;
         buildOptions = "-DREDUCE_WG=" + reduceGroup + " -DGEMM_THREADS=" + gemmThreads + " -DGEMM_MR=" + gemmMr
@@ -70,6 +76,9 @@ final class ClContext {
                 () -> CL.clCreateContext(props, 1, new cl_device_id[] {device}, null, null, null));
         program = build(id, context, device, "neurite kernels (" + KernelSources.MANIFEST + ")", KernelSources.program(),
                 buildOptions);
+        cl_kernel tiled = ClErrors.check(id, "clCreateKernel(gemm_tiled)", () -> CL.clCreateKernel(program, "gemm_tiled", null));
+        tiledGemmFits = ClInfo.kernel(tiled, device, CL.CL_KERNEL_WORK_GROUP_SIZE) >= (long) gemmThreads * gemmThreads;
+        CL.clReleaseKernel(tiled);
     }
 
     /** The context of a device the provider found, created and built on first use. */

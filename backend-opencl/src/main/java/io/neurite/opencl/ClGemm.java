@@ -26,8 +26,8 @@ final class ClGemm {
         // A shared operand (stride 0) is packed once for the whole batch
         int packA = ClShapes.index((long) mPanels * mr * k, "packed A"), packB = ClShapes.index((long) nPanels * nr * k, "packed B");
         int batchesA = sa == 0 ? 1 : batch, batchesB = sb == 0 ? 1 : batch;
-        cl_mem pa = d.scratch().floats(ClScratch.Slot.GEMM_A, (long) packA * batchesA);
-        cl_mem pb = d.scratch().floats(ClScratch.Slot.GEMM_B, (long) packB * batchesB);
+        cl_mem pa = d.scratch().floats(ClScratch.Slot.GEMM_A, ClShapes.index((long) packA * batchesA, "packed A of the batch"));
+        cl_mem pb = d.scratch().floats(ClScratch.Slot.GEMM_B, ClShapes.index((long) packB * batchesB, "packed B of the batch"));
         pack(d, mr, m, k, !ta, a, aOff, sa, pa, packA, batchesA);
         pack(d, nr, n, k, tb, b, bOff, sb, pb, packB, batchesB);
         ClLauncher.Kernel kernel = d.launcher().kernel("gemm_packed");
@@ -36,11 +36,13 @@ final class ClGemm {
                 m, n, k, alpha, pa, sa == 0 ? 0 : packA, pb, sb == 0 ? 0 : packB, beta, c, cOff, sc);
     }
 
+    /** One item per (panel, depth index), writing that panel row's width values. */
     private static void pack(OpenClDevice d, int width, int rows, int depth, boolean rowMajor, cl_mem src, int off, int stride,
                              cl_mem packed, int packedLength, int batches) {
         if (packedLength == 0) return;
         long local = d.launcher().kernel("gemm_pack").itemGroup();
-        d.launcher().grid("gemm_pack", new long[] {ClLauncher.roundUp(packedLength, local), 1, batches}, new long[] {local, 1, 1},
+        long items = (long) packedLength / width;
+        d.launcher().grid("gemm_pack", new long[] {ClLauncher.roundUp(items, local), 1, batches}, new long[] {local, 1, 1},
                 width, rows, depth, rowMajor, src, off, stride, packed, packedLength);
     }
 }

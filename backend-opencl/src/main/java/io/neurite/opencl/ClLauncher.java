@@ -44,8 +44,8 @@ final class ClLauncher {
         long max = Math.min(ClInfo.kernel(h, ctx.device, CL_KERNEL_WORK_GROUP_SIZE), Math.min(ctx.maxWorkGroup, ctx.maxItems[0]));
         long multiple = Math.max(1, ClInfo.kernel(h, ctx.device, CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE));
         // several warps or wavefronts (or SIMD widths of a CPU driver) per group, yet many groups to spread over the units
-        long items = Math.max(1, Math.min(max, 8 * multiple) / multiple * multiple);
-        if (items == 0 || items > max) items = max;
+        long items = Math.min(max, 8 * multiple);
+        if (items >= multiple) items = items / multiple * multiple;
         long reduce = Long.highestOneBit(Math.min(max, ctx.reduceGroup));
         k = new Kernel(name, h, max, multiple, items, reduce);
         kernels.put(name, k);

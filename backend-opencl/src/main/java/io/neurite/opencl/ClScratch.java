@@ -28,7 +28,7 @@ final class ClScratch {
         long want = Math.max(1, floats) * 4;
         cl_mem m = buffers.get(slot);
         if (m != null && capacity.get(slot) >= want) return m;
-        if (m != null) device.free(m);
+        if (m != null) device.free(m, capacity.get(slot));
         buffers.remove(slot);
         // a quarter more than asked (in whole floats), so a slowly growing size does not reallocate every call
         long size = Math.max(want, Math.min((want + want / 4) & ~3L, device.ctx.maxAlloc & ~3L));
@@ -44,7 +44,7 @@ final class ClScratch {
     }
 
     synchronized void release() {
-        buffers.values().forEach(device::free);
+        buffers.forEach((slot, m) -> device.free(m, capacity.get(slot)));
         buffers.clear();
         capacity.clear();
     }

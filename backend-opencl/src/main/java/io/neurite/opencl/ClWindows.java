@@ -49,7 +49,7 @@ final class ClWindows {
             int k = s.c() * w.kernelH() * w.kernelW(), p = w.outH() * w.outW();
             boolean identity = w.kernelH() == 1 && w.kernelW() == 1 && w.strideH() == 1 && w.strideW() == 1
                     && w.padTop() == 0 && w.padLeft() == 0 && w.outH() == s.h() && w.outW() == s.w();
-            long perImage = Math.max(1, (long) k * p);
+            long perImage = Math.max(1, ClShapes.index((long) k * p, "conv2d column matrix"));
             int group = (int) Math.max(1, Math.min(Math.max(1, s.n()), MAX_COLUMNS / perImage));
             return new Plan(s, k, p, ClShapes.index(s.inputLength() / Math.max(1, s.n()), "conv2d image"),
                     ClShapes.index((long) s.filters() * p, "conv2d output image"), group, identity);

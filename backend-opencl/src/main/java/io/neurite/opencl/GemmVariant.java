@@ -18,17 +18,27 @@ enum GemmVariant {
 
     static final String PROPERTY = "neurite.opencl.gemm";
 
-    /** The variant for a device: the property if set, else by device type. */
+    /**
+     * The variant for a device: the property if set, else by device type (a GPU whose limits do
+     * not admit the tiled kernel's work-group gets the packed one).
+     */
     static GemmVariant choose(ClContext ctx) {
         String forced = System.getProperty(PROPERTY, "").strip();
-        if (!forced.isEmpty()) {
+        GemmVariant v;
+        if (forced.isEmpty()) {
+            v = ctx.isCpu() || !ctx.tiledGemmFits ? PACKED : TILED;
+        } else {
             try {
-                return valueOf(forced.toUpperCase(Locale.ROOT));
+                v = valueOf(forced.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw new DeviceException("-D" + PROPERTY + "=" + forced + " is not a GEMM variant: use tiled or packed");
             }
         }
-        return ctx.isCpu() ? PACKED : TILED;
+        if (v == TILED && !ctx.tiledGemmFits) {
+            throw new DeviceException(ctx.id + ": the tiled GEMM needs work-groups of " + ctx.gemmThreads * ctx.gemmThreads
+                    + " items, more than this device allows for it; use -D" + PROPERTY + "=packed");
+        }
+        return v;
     }
 
     String describe(ClContext ctx) {

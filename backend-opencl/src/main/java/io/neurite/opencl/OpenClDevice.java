@@ -27,6 +27,8 @@ import org.jocl.cl_mem;
 final class OpenClDevice extends Device {
     /** Staged bytes after which a write waits for the queue, so staging cannot grow without bound. */
     private static final long MAX_STAGED = 64L << 20;
+    /** Allocations from this size on wait for their zero fill (see {@link #createMemory}). */
+    private static final long SYNC_ALLOCATION = 64L << 20;
 
     final ClContext ctx;
     final ClTuning tuning;
@@ -62,6 +64,11 @@ final class OpenClDevice extends Device {
         return EnumSet.copyOf(OpenClKernels.SUPPORTED);
     }
 
+    @Override
+    public boolean supports(Op op) {
+        return OpenClKernels.SUPPORTED.contains(op); // asked on every op: no copy
+    }
+
     cl_command_queue queue() {
         return queue;
     }
@@ -86,8 +93,12 @@ final class OpenClDevice extends Device {
 
     /**
      * A zero-filled cl_mem of at least bytes (at least one element: OpenCL has no empty buffers).
-     * Sizes beyond the device's single-allocation limit and allocation failures are refused with
-     * a {@link DeviceException}; nothing is left allocated and the device stays usable.
+     * Refused with a {@link DeviceException}, leaving nothing allocated and the device usable: a
+     * size beyond the device's single-allocation limit, a total beyond the global memory the device
+     * reports (counted over this process's buffers, since some drivers such as PoCL never refuse),
+     * and a driver's allocation failure. Allocations of {@value #SYNC_ALLOCATION} bytes or more wait
+     * for their zero fill, so that a driver that allocates lazily (most GPU drivers) reports a lack
+     * of memory here rather than at some later kernel.
      */
     cl_mem createMemory(long bytes, String what) {
         if (bytes > ctx.maxAlloc) {
@@ -96,25 +107,44 @@ final class OpenClDevice extends Device {
                     + ctx.globalMemory + " in all");
         }
         long size = Math.max(4, bytes);
-        cl_mem m = ClErrors.check(id(), "clCreateBuffer(" + size + " bytes for a " + what + ")",
-                () -> CL.clCreateBuffer(ctx.context, CL.CL_MEM_READ_WRITE, size, null, null));
+        long inUse = ctx.inUse.addAndGet(size);
+        if (inUse > ctx.globalMemory) {
+            ctx.inUse.addAndGet(-size);
+            throw new DeviceException(id() + ": out of device memory: a " + what + " needs " + size + " bytes, and "
+                    + (inUse - size) + " of the device's " + ctx.globalMemory + " bytes are in use by open buffers; close "
+                    + "buffers that are no longer needed or use smaller batches (the device stays usable)");
+        }
+        cl_mem m;
+        try {
+            m = CL.clCreateBuffer(ctx.context, CL.CL_MEM_READ_WRITE, size, null, null);
+        } catch (CLException e) {
+            ctx.inUse.addAndGet(-size);
+            throw ClErrors.failed(id(), "clCreateBuffer(" + size + " bytes for a " + what + ")", e);
+        }
+        String call = "clEnqueueFillBuffer(zeroing " + size + " bytes for a " + what + ")";
         try {
             synchronized (this) {
                 CL.clEnqueueFillBuffer(queue, m, Pointer.to(new int[1]), Sizeof.cl_int, 0, size, 0, null, null);
+                call = "clFinish(after zeroing " + size + " bytes for a " + what + ")";
+                if (size >= SYNC_ALLOCATION) CL.clFinish(queue);
             }
         } catch (CLException e) {
-            CL.clReleaseMemObject(m);
-            throw ClErrors.failed(id(), "clEnqueueFillBuffer(zeroing " + size + " bytes for a " + what + ")", e);
+            free(m, size);
+            throw ClErrors.failed(id(), call, e);
         }
         return m;
     }
 
-    void free(cl_mem m) {
-        if (m != null) ClErrors.run(id(), "clReleaseMemObject", () -> CL.clReleaseMemObject(m));
+    /** Releases a memory object of bytes bytes (as createMemory was asked); also after the device closed. */
+    void free(cl_mem m, long bytes) {
+        if (m == null) return;
+        ctx.inUse.addAndGet(-Math.max(4, bytes));
+        ClErrors.run(id(), "clReleaseMemObject", () -> CL.clReleaseMemObject(m));
     }
 
     /** Queues a copy of src into m at byteOffset from staging memory, without waiting. */
     synchronized void write(cl_mem m, long byteOffset, MemorySegment src) {
+        requireOpenDevice();
         long bytes = src.byteSize();
         if (bytes == 0) return;
         if (staged + bytes > MAX_STAGED) drain();
@@ -128,6 +158,7 @@ final class OpenClDevice extends Device {
 
     /** Copies dst.byteSize() bytes from m at byteOffset into dst, after everything queued before. */
     synchronized void read(cl_mem m, long byteOffset, MemorySegment dst) {
+        requireOpenDevice();
         long bytes = dst.byteSize();
         if (bytes == 0) return;
         try (Arena arena = Arena.ofConfined()) {
@@ -142,6 +173,7 @@ final class OpenClDevice extends Device {
 
     /** Queues a fill of bytes bytes of m with a 32-bit pattern. */
     synchronized void fill(cl_mem m, int pattern, long bytes) {
+        requireOpenDevice();
         if (bytes == 0) return;
         ClErrors.run(id(), "clEnqueueFillBuffer(" + bytes + " bytes)",
                 () -> CL.clEnqueueFillBuffer(queue, m, Pointer.to(new int[] {pattern}), Sizeof.cl_int, 0, bytes, 0, null, null));

@@ -12,9 +12,6 @@ import io.neurite.device.Kernels;
 import io.neurite.device.Op;
 import io.neurite.device.OptimizerStep;
 import io.neurite.device.Pool2dSpec;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -23,8 +20,7 @@ import java.util.Set;
 /**
  * The OpenCL op set: each method queues one or a few kernels of the device's program and returns
  * without waiting. Arguments arrive checked by the SPI; what only the data can reveal (a label or
- * an embedding id out of range) is checked on the host first, by reading the small int buffer,
- * so the error names the row or position as the CPU backend's does. Every method holds the
+ * an embedding id out of range) is checked by {@link ClHostChecks} first. Every method holds the
  * device's lock while it sets arguments and queues.
  */
 final class OpenClKernels implements Kernels {
@@ -73,6 +69,7 @@ final class OpenClKernels implements Kernels {
     @Override
     public void binary(Op op, Buffer a, Buffer b, Buffer out, Broadcast shape) {
         long n = shape.length();
+        if (n == 0) return;
         synchronized (d) {
             if (shape.isFlat()) {
                 run.items("binary_flat", n, binaryCode(op), ClShapes.index(n, "binary output length"), a, b, out);
@@ -250,13 +247,7 @@ final class OpenClKernels implements Kernels {
 
     @Override
     public void softmaxCrossEntropy(int rows, int cols, Buffer logits, Buffer labels, Buffer loss, Buffer grad, float gradScale) {
-        int[] ls = readInts(labels, rows);
-        for (int r = 0; r < rows; r++) {
-            if (ls[r] < 0 || ls[r] >= cols) {
-                throw new DeviceException("SOFTMAX_CROSS_ENTROPY: label " + ls[r] + " of row " + r
-                        + " is outside the " + cols + " classes [0, " + cols + ")");
-            }
-        }
+        ClHostChecks.labels(labels, rows, cols);
         crossEntropy(rows, cols, logits, false, labels, loss, grad, gradScale);
     }
 
@@ -316,7 +307,7 @@ final class OpenClKernels implements Kernels {
     @Override
     public void embedding(int count, int width, Buffer table, Buffer ids, Buffer out) {
         if (width == 0) return;
-        checkIds(count, ids, table.length() / width);
+        ClHostChecks.ids(ids, count, table.length() / width);
         int n = ClShapes.index((long) count * width, "EMBEDDING output length");
         synchronized (d) {
             run.items("embedding_gather", n, n, width, table, ids, out);
@@ -326,28 +317,9 @@ final class OpenClKernels implements Kernels {
     @Override
     public void embeddingBackward(int count, int width, Buffer dOut, Buffer ids, Buffer dTable) {
         if (width == 0) return;
-        checkIds(count, ids, dTable.length() / width);
+        ClHostChecks.ids(ids, count, dTable.length() / width);
         synchronized (d) {
             run.items("embedding_scatter", width, count, width, dOut, ids, dTable);
-        }
-    }
-
-    private void checkIds(int count, Buffer ids, long vocab) {
-        int[] v = readInts(ids, count);
-        for (int i = 0; i < count; i++) {
-            if (v[i] < 0 || v[i] >= vocab) {
-                throw new DeviceException("EMBEDDING: id " + v[i] + " at position " + i
-                        + " is outside the vocabulary of " + vocab + " rows [0, " + vocab + ")");
-            }
-        }
-    }
-
-    /** The first n ints of an int32 buffer, read after everything queued before (they are small: labels, ids). */
-    private static int[] readInts(Buffer b, int n) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment seg = arena.allocate((long) n * 4, 4);
-            b.copyTo(0, seg);
-            return seg.toArray(ValueLayout.JAVA_INT);
         }
     }
 

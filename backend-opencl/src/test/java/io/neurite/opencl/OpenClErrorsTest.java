@@ -19,7 +19,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * What an OpenCL failure looks like to a user: a kernel that does not compile raises an exception
  * with the build log and the program's name; an unknown kernel names itself and the CL error; an
- * allocation beyond the device's limit is refused clearly and the device keeps working.
+ * allocation beyond the device's limits, or beyond the memory left, is refused clearly and the
+ * device keeps working.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenClErrorsTest {
@@ -60,6 +61,23 @@ class OpenClErrorsTest {
         long tooMany = device.ctx.maxAlloc / 4 + 1;
         DeviceException e = assertThrows(DeviceException.class, () -> device.allocate(DType.FLOAT32, tooMany));
         assertTrue(e.getMessage().contains("CL_DEVICE_MAX_MEM_ALLOC_SIZE"), e.getMessage());
+        assertEquals(0, device.liveBuffers());
+        try (Buffer x = device.upload(new float[] {-1, 2}); Buffer y = device.allocate(DType.FLOAT32, 2)) {
+            device.ops().activation(Op.RELU, 0, 2, x, y);
+            assertArrayEquals(new float[] {0, 2}, y.toFloatArray());
+        }
+    }
+
+    @Test
+    void runningOutOfDeviceMemoryIsAClearErrorAndTheDeviceStaysUsable() {
+        long others = device.ctx.globalMemory - 1024; // as if open buffers held all but 1 KiB
+        device.ctx.inUse.addAndGet(others);
+        try {
+            DeviceException e = assertThrows(DeviceException.class, () -> device.allocate(DType.FLOAT32, 1024));
+            assertTrue(e.getMessage().contains("out of device memory") && e.getMessage().contains("4096 bytes"), e.getMessage());
+        } finally {
+            device.ctx.inUse.addAndGet(-others);
+        }
         assertEquals(0, device.liveBuffers());
         try (Buffer x = device.upload(new float[] {-1, 2}); Buffer y = device.allocate(DType.FLOAT32, 2)) {
             device.ops().activation(Op.RELU, 0, 2, x, y);

@@ -145,7 +145,10 @@ public interface Kernels {
     // starting at s*batch*X, so a step is one contiguous block and the per-step recurrent product
     // is a plain GEMM. The matrix products are the caller's (GEMM over all steps at once for the
     // input projection and the weight gradients, one GEMM per step for the recurrence). H is
-    // units; sigma is the logistic sigmoid 1/(1+exp(-x)). Indices b < batch, j < H.
+    // units; sigma is the logistic sigmoid 1/(1+exp(-x)). Indices b < batch, j < H. Each
+    // (b, j) is independent: a kernel reads and writes only its own unit's elements, so in-place
+    // buffers (gates, dc, dh) are safe; no two buffer arguments alias. The CPU backend's
+    // CpuRecurrent is the reference implementation.
 
     /**
      * {@link Op#LSTM_CELL} forward of step t. Gate order i, f, g, o (Keras' i, f, c, o; PyTorch's

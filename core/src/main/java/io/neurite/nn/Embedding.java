@@ -29,7 +29,8 @@ public final class Embedding extends Layer {
 
     public Embedding(int vocabulary, int width) {
         if (vocabulary < 1 || width < 1) {
-            throw new IllegalArgumentException("Embedding needs a vocabulary and a width of at least 1, got " + vocabulary + " and " + width);
+            throw new IllegalArgumentException("Embedding needs a vocabulary and a width of at least 1, got "
+                    + vocabulary + " and " + width);
         }
         this.vocabulary = vocabulary;
         this.width = width;

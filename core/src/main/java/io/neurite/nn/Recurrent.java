@@ -13,9 +13,9 @@ import java.util.SplittableRandom;
  *
  * <pre>{@code
  * Node in = Input.of(28, 28);
- * Node seq = new Lstm(64).returnSequences(true).call(in);
- * Node last = new Gru(32).call(seq);
- * Node h0 = Input.of(32);                       // an initial state is a second input: gru.call(x, h0)
+ * Node seq = new Lstm(64).returnSequences(true).call(in);          // [samples, 28, 64]
+ * Node h0 = new Dense(32).activation("tanh").call(new Flatten().call(in));
+ * Node last = new Gru(32).call(seq, h0);                           // [samples, 32], starting from h0
  * }</pre>
  */
 public abstract class Recurrent extends Layer {

@@ -1,5 +1,6 @@
 package io.neurite.tensor;
 
+import io.neurite.device.Broadcast;
 import io.neurite.device.Kernels;
 import io.neurite.device.Op;
 import java.util.Arrays;
@@ -121,7 +122,7 @@ public final class RecurrentOps {
         Kernels k = s.k;
         int n = s.b * s.h;
         // The bias joins every step's projection at once; then each step adds h_{t-1} U and activates.
-        k.binary(Op.ADD, s.gates.buffer(), bias.buffer(), s.gates.buffer(), io.neurite.device.Broadcast.of(s.gates.shape(), bias.shape()));
+        k.binary(Op.ADD, s.gates.buffer(), bias.buffer(), s.gates.buffer(), Broadcast.of(s.gates.shape(), bias.shape()));
         Tensor pre = Tensor.zeros(x.device(), s.b, s.h);
         for (int t = 0; t < s.t; t++) {
             s.block(s.gates, t, pre, 0);
