@@ -8,19 +8,23 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * A CPU buffer: a Java array, so the Vector API reads it with {@code fromArray}, the fastest path
- * it has. Closing drops the array; kernels only see buffers that passed the open check.
+ * it has. Closing hands the array back to the device's {@link CpuArrayCache} for the next buffer
+ * of its size; kernels only see buffers that passed the open check.
  */
 final class CpuBuffer extends Buffer {
+    private final CpuArrayCache cache;
     private float[] floats;
     private int[] ints;
 
-    CpuBuffer(Device device, DType dtype, long length) {
+    CpuBuffer(Device device, DType dtype, long length, CpuArrayCache cache) {
         super(device, dtype, length);
         if (length > Integer.MAX_VALUE - 8) {
             throw new DeviceException(device.id() + ": " + length + " elements exceed a CPU buffer's limit of 2^31-9");
         }
-        if (dtype == DType.FLOAT32) floats = new float[(int) length];
-        else ints = new int[(int) length];
+        this.cache = cache;
+        Object array = cache.take(dtype, (int) length);
+        if (dtype == DType.FLOAT32) floats = (float[]) array;
+        else ints = (int[]) array;
     }
 
     /** The backing floats of a float32 buffer. */
@@ -49,6 +53,7 @@ final class CpuBuffer extends Buffer {
 
     @Override
     protected void release() {
+        cache.give(dtype(), floats != null ? floats : ints);
         floats = null;
         ints = null;
     }

@@ -9,6 +9,7 @@ import io.neurite.device.Kernels;
 /** The CPU device: ops run synchronously on the caller's thread and the backend's pool. */
 final class CpuDevice extends Device {
     private final Kernels kernels = new CpuKernels();
+    private final CpuArrayCache cache = new CpuArrayCache();
 
     CpuDevice(DeviceInfo info) {
         super(info);
@@ -21,7 +22,7 @@ final class CpuDevice extends Device {
 
     @Override
     protected Buffer allocateBuffer(DType dtype, long length) {
-        return new CpuBuffer(this, dtype, length);
+        return new CpuBuffer(this, dtype, length, cache);
     }
 
     @Override
@@ -31,6 +32,7 @@ final class CpuDevice extends Device {
 
     @Override
     protected void closeDevice() {
-        // The pool is shared by all CPU devices and its threads are daemons.
+        // The thread pool is shared by all CPU devices and its threads are daemons; the arrays go to the collector.
+        cache.clear();
     }
 }

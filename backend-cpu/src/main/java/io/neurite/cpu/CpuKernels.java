@@ -56,17 +56,25 @@ final class CpuKernels implements Kernels {
 
     @Override
     public void conv2dForward(Conv2dSpec spec, Buffer x, Buffer w, Buffer y) {
-        CpuConv.forward(spec, CpuBuffer.f(x), CpuBuffer.f(w), CpuBuffer.f(y));
+        if (direct(spec)) ConvDirect.forward(spec, CpuBuffer.f(x), CpuBuffer.f(w), CpuBuffer.f(y));
+        else CpuConv.forward(spec, CpuBuffer.f(x), CpuBuffer.f(w), CpuBuffer.f(y));
     }
 
     @Override
     public void conv2dBackwardData(Conv2dSpec spec, Buffer dy, Buffer w, Buffer dx) {
-        CpuConv.backwardData(spec, CpuBuffer.f(dy), CpuBuffer.f(w), CpuBuffer.f(dx));
+        if (direct(spec)) ConvDirect.backwardData(spec, CpuBuffer.f(dy), CpuBuffer.f(w), CpuBuffer.f(dx));
+        else CpuConv.backwardData(spec, CpuBuffer.f(dy), CpuBuffer.f(w), CpuBuffer.f(dx));
     }
 
     @Override
     public void conv2dBackwardFilter(Conv2dSpec spec, Buffer x, Buffer dy, Buffer dw) {
-        CpuConv.backwardFilter(spec, CpuBuffer.f(x), CpuBuffer.f(dy), CpuBuffer.f(dw));
+        if (direct(spec)) ConvDirect.backwardFilter(spec, CpuBuffer.f(x), CpuBuffer.f(dy), CpuBuffer.f(dw));
+        else CpuConv.backwardFilter(spec, CpuBuffer.f(x), CpuBuffer.f(dy), CpuBuffer.f(dw));
+    }
+
+    /** Stride-1 convolutions of small images skip im2col (see {@link ConvDirect}); it needs the Vector API. */
+    private static boolean direct(Conv2dSpec spec) {
+        return VectorSupport.AVAILABLE && ConvDirect.applies(spec);
     }
 
     @Override

@@ -24,6 +24,10 @@ final class CpuPool {
     }
 
     static void maxForward(Pool2dSpec s, float[] x, float[] y, int[] indices) {
+        if (insideImage(s.window(), s.h(), s.w())) {
+            maxForwardInside(s, x, y, indices);
+            return;
+        }
         planes(s, (plane, win, g) -> {
             for (int oy = 0, o = plane * g.outPlane; oy < win.outH(); oy++) {
                 int y0 = g.rowStart(oy), y1 = g.rowEnd(oy);
@@ -42,6 +46,52 @@ final class CpuPool {
                     }
                     y[o] = bv;
                     if (indices != null) indices[o] = best;
+                }
+            }
+        });
+    }
+
+    /** Whether every window lies inside the image, so none needs clipping (no padding, none running past the edge). */
+    private static boolean insideImage(Window2d win, int h, int w) {
+        return win.padTop() == 0 && win.padLeft() == 0 && win.outH() > 0 && win.outW() > 0
+                && (long) (win.outH() - 1) * win.strideH() + win.kernelH() <= h
+                && (long) (win.outW() - 1) * win.strideW() + win.kernelW() <= w;
+    }
+
+    /**
+     * {@link #maxForward} where no window needs clipping (LeNet's 2x2 stride-2 pooling), with the
+     * window arithmetic out of the inner loops; branch-free on vectors where the Vector API is
+     * present ({@link PoolVector}).
+     */
+    private static void maxForwardInside(Pool2dSpec s, float[] x, float[] y, int[] indices) {
+        Window2d win = s.window();
+        int kh = win.kernelH(), kw = win.kernelW(), sh = win.strideH(), sw = win.strideW(), oh = win.outH(), ow = win.outW();
+        int w = s.w(), inPlane = s.h() * w, outPlane = oh * ow;
+        int grain = (int) Math.max(1, MIN_CELLS_PER_TASK / Math.max(1, (long) outPlane * kh * kw));
+        int[] firstCells = VectorSupport.AVAILABLE ? PoolVector.firstCells(win, w) : null;
+        Parallel.forRange(s.n() * s.c(), grain, (from, to) -> {
+            if (firstCells != null) {
+                PoolVector.maxForward(s, x, y, indices, from, to, firstCells);
+                return;
+            }
+            for (int plane = from; plane < to; plane++) {
+                for (int oy = 0, o = plane * outPlane; oy < oh; oy++) {
+                    int row = plane * inPlane + oy * sh * w;
+                    for (int ox = 0; ox < ow; ox++, o++) {
+                        int best = row + ox * sw;
+                        float bv = x[best];
+                        for (int ky = 0; ky < kh; ky++) {
+                            for (int at = row + ky * w + ox * sw, end = at + kw; at < end; at++) {
+                                float v = x[at];
+                                if (v > bv || (v != v && bv == bv)) {
+                                    bv = v;
+                                    best = at;
+                                }
+                            }
+                        }
+                        y[o] = bv;
+                        if (indices != null) indices[o] = best;
+                    }
                 }
             }
         });

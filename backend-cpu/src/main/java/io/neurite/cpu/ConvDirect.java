@@ -1,0 +1,390 @@
+package io.neurite.cpu;
+
+import io.neurite.device.Conv2dSpec;
+import io.neurite.device.Window2d;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Stride-1 convolutions of small images (LeNet's) without an im2col matrix. Each image is copied
+ * once into a zero-padded buffer {@code xp[c][hp][wp]} with {@code hp = outH + kh - 1} and
+ * {@code wp = outW + kw - 1}. Output cell (oy, ox) then sits at "wide" column
+ * {@code j = oy wp + ox}, and tap (ci, ky, kx) of every column reads {@code xp} at
+ * {@code j + off[ci, ky, kx]} with {@code off = ci hp wp + ky wp + kx}: the rows of the column
+ * matrix are the padded image itself, shifted. Columns with {@code ox >= outW} are computed and
+ * dropped (the price: wp / outW more work than im2col), which costs less than building the
+ * matrix did (10 floats per copy for a 10x10 output).
+ * <ul>
+ *   <li>forward: {@code yw[f][j] = sum over taps w[f][tap] xp[j + off[tap]]}, register tiles of
+ *   8 filters by 2 vectors of columns ({@link #tile}), then the valid columns are copied to y;</li>
+ *   <li>backward data: {@code T[tap][j] = sum over f w[f][tap] dyw[f][j]} with the same tile
+ *   kernel (dyw is dy laid out on the wide columns, zero elsewhere), then each row of T is added
+ *   onto the padded gradient at its tap's offset and the interior copied to dx;</li>
+ *   <li>backward filter: {@code dw[f][tap] = sum over images and j of dyw[f][j] xp[j + off[tap]]},
+ *   dot products kept as per-lane partial sums across the images ({@link #dots}), whose lanes
+ *   are added in order at the end.</li>
+ * </ul>
+ * Images are spread over the pool in contiguous runs fixed by the shape and the thread count; the
+ * filter gradient adds the runs' partial sums in run order, so results never depend on
+ * scheduling. Loaded only when {@link VectorSupport#AVAILABLE}.
+ */
+final class ConvDirect {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int VL = S.length();
+    /** Rows (filters or taps) of a register tile. */
+    private static final int MR = 8;
+    /** Wide columns of a register tile: two vectors. */
+    private static final int NB = 2 * VL;
+    /** Rows and taps of a dot-product tile: 4 x 4 vector accumulators. */
+    private static final int DT = 4;
+    /** Taps (c kh kw) above which im2col and the packed GEMM do better. */
+    private static final int MAX_TAPS = 1200;
+    /** Floats of one padded image above which it no longer stays in L2 and the GEMM path does better. */
+    private static final int MAX_PADDED = 1 << 16;
+    /** Multiply-adds a task should carry: below that a hand-off to a busy second core costs more than it saves. */
+    private static final long MIN_MACS_PER_TASK = 1L << 23;
+    /** Floats of padded images and wide dy rows the filter gradient lays out at once (256 KiB, L2-sized). */
+    private static final int GROUP_FLOATS = 1 << 16;
+    /** Per-thread scratch: padded image, wide rows (y, dy or T), padded gradient. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][0]);
+
+    private ConvDirect() {
+    }
+
+    /** Whether this class handles the convolution: stride 1 and small enough images and filters. */
+    static boolean applies(Conv2dSpec s) {
+        Window2d w = s.window();
+        if (w.strideH() != 1 || w.strideW() != 1 || w.outH() == 0 || w.outW() == 0 || s.n() == 0) return false;
+        Geometry g = new Geometry(s);
+        long taps = (long) s.c() * w.kernelH() * w.kernelW(), backTaps = (long) s.filters() * w.kernelH() * w.kernelW();
+        return taps <= MAX_TAPS && backTaps <= MAX_TAPS && g.paddedLength <= MAX_PADDED
+                && (long) Math.max(s.filters(), MR) * g.wideColumns <= MAX_PADDED;
+    }
+
+    static void forward(Conv2dSpec s, float[] x, float[] w, float[] y) {
+        Geometry g = new Geometry(s);
+        int f = s.filters(), tiles = Math.ceilDiv(f, MR);
+        float[] wp = packRows(f, g.taps, (r, q) -> w[r * g.taps + q]);
+        int[] off = g.offsets();
+        Parallel.forRange(s.n(), g.grain(), (b0, b1) -> {
+            float[] xp = scratch(0, g.paddedLength, true), yw = scratch(1, tiles * MR * g.wideColumns, false);
+            for (int b = b0; b < b1; b++) {
+                g.pad(x, b, xp, 0);
+                for (int t = 0; t < tiles; t++) {
+                    for (int j0 = 0; j0 < g.wideColumns; j0 += NB) {
+                        tile(xp, off, g.taps, wp, t * g.taps * MR, j0, yw, t * MR * g.wideColumns, g.wideColumns);
+                    }
+                }
+                g.narrow(yw, f, y, b);
+            }
+        });
+    }
+
+    static void backwardData(Conv2dSpec s, float[] dy, float[] w, float[] dx) {
+        Geometry g = new Geometry(s);
+        int f = s.filters(), c = s.c(), tiles = Math.ceilDiv(g.taps, MR);
+        // A[tap][f] = w[f][tap]: the tile's rows are taps, its sum runs over the filters
+        float[] wp = packRows(g.taps, f, (q, ff) -> w[ff * g.taps + q]);
+        int[] off = g.offsets(), rows = new int[f];
+        for (int ff = 0; ff < f; ff++) rows[ff] = ff * g.wideColumns;
+        Parallel.forRange(s.n(), g.grain(), (b0, b1) -> {
+            float[] dyw = scratch(0, f * g.wideColumns, true), t = scratch(1, tiles * MR * g.wideColumns, false);
+            float[] dxp = scratch(2, g.paddedLength, false);
+            for (int b = b0; b < b1; b++) {
+                g.widen(dy, b, f, dyw, 0);
+                for (int tt = 0; tt < tiles; tt++) {
+                    for (int j0 = 0; j0 < g.wideColumns; j0 += NB) {
+                        tile(dyw, rows, f, wp, tt * f * MR, j0, t, tt * MR * g.wideColumns, g.wideColumns);
+                    }
+                }
+                Arrays.fill(dxp, 0, g.paddedLength, 0f);
+                for (int q = 0; q < g.taps; q++) addRow(t, q * g.wideColumns, dxp, off[q], g.wideColumns);
+                g.crop(dxp, dx, b * c * g.h * g.w);
+            }
+        });
+    }
+
+    /**
+     * The images are cut into a fixed number of contiguous runs; each run keeps per-lane partial
+     * sums for every (filter, tap) across its images, and the runs are added in order at the end.
+     * Within a run, images are laid out a group at a time, so each tile's accumulators stay in
+     * registers across the group.
+     */
+    static void backwardFilter(Conv2dSpec s, float[] x, float[] dy, float[] dw) {
+        Geometry g = new Geometry(s);
+        int f = s.filters(), fr = roundUp(f, DT), qr = roundUp(g.taps, DT), dyLength = fr * g.wideColumns;
+        int[] off = Arrays.copyOf(g.offsets(), qr), rows = new int[fr];
+        for (int r = 0; r < fr; r++) rows[r] = r * g.wideColumns;
+        int group = (int) Math.max(1, Math.min(s.n(), GROUP_FLOATS / (g.paddedLength + dyLength)));
+        int runs = (int) Math.max(1, Math.min(Parallel.THREADS, s.n() / Math.max(1, g.grain())));
+        float[][] lanes = new float[runs][fr * qr * VL];
+        Parallel.forRange(runs, 1, (r0, r1) -> {
+            float[] xs = scratch(0, group * g.paddedLength, true), ds = scratch(1, group * dyLength, true);
+            for (int run = r0; run < r1; run++) {
+                int from = (int) ((long) s.n() * run / runs), to = (int) ((long) s.n() * (run + 1) / runs);
+                for (int b = from; b < to; b += group) {
+                    int count = Math.min(group, to - b);
+                    for (int i = 0; i < count; i++) {
+                        g.pad(x, b + i, xs, i * g.paddedLength);
+                        g.widen(dy, b + i, f, ds, i * dyLength);
+                    }
+                    for (int ft = 0; ft < fr; ft += DT) {
+                        for (int qt = 0; qt < qr; qt += DT) {
+                            dots(ds, rows, ft, dyLength, xs, off, qt, g.paddedLength, count, g.wideColumns,
+                                    lanes[run], (ft * qr + qt * DT) * VL);
+                        }
+                    }
+                }
+            }
+        });
+        for (int ff = 0; ff < f; ff++) {
+            for (int q = 0; q < g.taps; q++) {
+                double sum = 0;
+                for (float[] part : lanes) {
+                    int at = ((ff / DT * DT) * qr + (q / DT) * DT * DT + (ff % DT) * DT + q % DT) * VL;
+                    for (int l = 0; l < VL; l++) sum += part[at + l];
+                }
+                dw[ff * g.taps + q] = (float) sum;
+            }
+        }
+    }
+
+    /**
+     * The 8 x 2-vector register tile: {@code out[r][j0 + v] = sum over k of a[ao + k MR + r] b[off[k] + j0 + v]}
+     * for r below 8 and v below 2 vectors, rows of out ld apart from outOff.
+     */
+    private static void tile(float[] b, int[] off, int k, float[] a, int ao, int j0, float[] out, int outOff, int ld) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        for (int q = 0; q < k; q++, ao += MR) {
+            int o = off[q] + j0;
+            FloatVector b0 = FloatVector.fromArray(S, b, o), b1 = FloatVector.fromArray(S, b, o + VL);
+            FloatVector w = FloatVector.broadcast(S, a[ao]);
+            c00 = w.fma(b0, c00);
+            c01 = w.fma(b1, c01);
+            w = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = w.fma(b0, c10);
+            c11 = w.fma(b1, c11);
+            w = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = w.fma(b0, c20);
+            c21 = w.fma(b1, c21);
+            w = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = w.fma(b0, c30);
+            c31 = w.fma(b1, c31);
+            w = FloatVector.broadcast(S, a[ao + 4]);
+            c40 = w.fma(b0, c40);
+            c41 = w.fma(b1, c41);
+            w = FloatVector.broadcast(S, a[ao + 5]);
+            c50 = w.fma(b0, c50);
+            c51 = w.fma(b1, c51);
+            w = FloatVector.broadcast(S, a[ao + 6]);
+            c60 = w.fma(b0, c60);
+            c61 = w.fma(b1, c61);
+            w = FloatVector.broadcast(S, a[ao + 7]);
+            c70 = w.fma(b0, c70);
+            c71 = w.fma(b1, c71);
+        }
+        int o = outOff + j0;
+        c00.intoArray(out, o);
+        c01.intoArray(out, o + VL);
+        c10.intoArray(out, o + ld);
+        c11.intoArray(out, o + ld + VL);
+        c20.intoArray(out, o + 2 * ld);
+        c21.intoArray(out, o + 2 * ld + VL);
+        c30.intoArray(out, o + 3 * ld);
+        c31.intoArray(out, o + 3 * ld + VL);
+        c40.intoArray(out, o + 4 * ld);
+        c41.intoArray(out, o + 4 * ld + VL);
+        c50.intoArray(out, o + 5 * ld);
+        c51.intoArray(out, o + 5 * ld + VL);
+        c60.intoArray(out, o + 6 * ld);
+        c61.intoArray(out, o + 6 * ld + VL);
+        c70.intoArray(out, o + 7 * ld);
+        c71.intoArray(out, o + 7 * ld + VL);
+    }
+
+    /**
+     * A 4 x 4 tile of dot products over len columns of each of count images, added lane by lane
+     * into the 16 vectors of lanes at lo (row i, tap k at {@code lo + (i DT + k) VL}): rows
+     * a[aOff[a0 + i]..] against b[bOff[b0 + k]..], the images aStride and bStride apart.
+     */
+    private static void dots(float[] a, int[] aOff, int a0, int aStride, float[] b, int[] bOff, int b0, int bStride,
+                             int count, int len, float[] lanes, int lo) {
+        FloatVector s00 = FloatVector.fromArray(S, lanes, lo), s01 = FloatVector.fromArray(S, lanes, lo + VL);
+        FloatVector s02 = FloatVector.fromArray(S, lanes, lo + 2 * VL), s03 = FloatVector.fromArray(S, lanes, lo + 3 * VL);
+        FloatVector s10 = FloatVector.fromArray(S, lanes, lo + 4 * VL), s11 = FloatVector.fromArray(S, lanes, lo + 5 * VL);
+        FloatVector s12 = FloatVector.fromArray(S, lanes, lo + 6 * VL), s13 = FloatVector.fromArray(S, lanes, lo + 7 * VL);
+        FloatVector s20 = FloatVector.fromArray(S, lanes, lo + 8 * VL), s21 = FloatVector.fromArray(S, lanes, lo + 9 * VL);
+        FloatVector s22 = FloatVector.fromArray(S, lanes, lo + 10 * VL), s23 = FloatVector.fromArray(S, lanes, lo + 11 * VL);
+        FloatVector s30 = FloatVector.fromArray(S, lanes, lo + 12 * VL), s31 = FloatVector.fromArray(S, lanes, lo + 13 * VL);
+        FloatVector s32 = FloatVector.fromArray(S, lanes, lo + 14 * VL), s33 = FloatVector.fromArray(S, lanes, lo + 15 * VL);
+        for (int img = 0; img < count; img++) {
+            int a0o = aOff[a0] + img * aStride, a1o = aOff[a0 + 1] + img * aStride;
+            int a2o = aOff[a0 + 2] + img * aStride, a3o = aOff[a0 + 3] + img * aStride;
+            int b0o = bOff[b0] + img * bStride, b1o = bOff[b0 + 1] + img * bStride;
+            int b2o = bOff[b0 + 2] + img * bStride, b3o = bOff[b0 + 3] + img * bStride;
+            for (int j = 0; j < len; j += VL) {
+            FloatVector x0 = FloatVector.fromArray(S, b, b0o + j), x1 = FloatVector.fromArray(S, b, b1o + j);
+            FloatVector x2 = FloatVector.fromArray(S, b, b2o + j), x3 = FloatVector.fromArray(S, b, b3o + j);
+            FloatVector d = FloatVector.fromArray(S, a, a0o + j);
+            s00 = d.fma(x0, s00);
+            s01 = d.fma(x1, s01);
+            s02 = d.fma(x2, s02);
+            s03 = d.fma(x3, s03);
+            d = FloatVector.fromArray(S, a, a1o + j);
+            s10 = d.fma(x0, s10);
+            s11 = d.fma(x1, s11);
+            s12 = d.fma(x2, s12);
+            s13 = d.fma(x3, s13);
+            d = FloatVector.fromArray(S, a, a2o + j);
+            s20 = d.fma(x0, s20);
+            s21 = d.fma(x1, s21);
+            s22 = d.fma(x2, s22);
+            s23 = d.fma(x3, s23);
+            d = FloatVector.fromArray(S, a, a3o + j);
+            s30 = d.fma(x0, s30);
+            s31 = d.fma(x1, s31);
+            s32 = d.fma(x2, s32);
+            s33 = d.fma(x3, s33);
+            }
+        }
+        s00.intoArray(lanes, lo);
+        s01.intoArray(lanes, lo + VL);
+        s02.intoArray(lanes, lo + 2 * VL);
+        s03.intoArray(lanes, lo + 3 * VL);
+        s10.intoArray(lanes, lo + 4 * VL);
+        s11.intoArray(lanes, lo + 5 * VL);
+        s12.intoArray(lanes, lo + 6 * VL);
+        s13.intoArray(lanes, lo + 7 * VL);
+        s20.intoArray(lanes, lo + 8 * VL);
+        s21.intoArray(lanes, lo + 9 * VL);
+        s22.intoArray(lanes, lo + 10 * VL);
+        s23.intoArray(lanes, lo + 11 * VL);
+        s30.intoArray(lanes, lo + 12 * VL);
+        s31.intoArray(lanes, lo + 13 * VL);
+        s32.intoArray(lanes, lo + 14 * VL);
+        s33.intoArray(lanes, lo + 15 * VL);
+    }
+
+    /** {@code dst[d..d+len) += src[s..s+len)}, len a whole number of vectors. */
+    private static void addRow(float[] src, int s, float[] dst, int d, int len) {
+        for (int j = 0; j < len; j += VL) {
+            FloatVector.fromArray(S, dst, d + j).add(FloatVector.fromArray(S, src, s + j)).intoArray(dst, d + j);
+        }
+    }
+
+    /** Element (row r, column k) of a matrix to pack. */
+    @FunctionalInterface
+    private interface Element {
+        float at(int r, int k);
+    }
+
+    /** Packs rows x k into tiles of MR rows, k-major ({@code [tile][k][MR]}); rows past the last are zero. */
+    private static float[] packRows(int rows, int k, Element e) {
+        int tiles = Math.ceilDiv(rows, MR);
+        float[] p = new float[tiles * k * MR];
+        for (int r = 0; r < rows; r++) {
+            int base = (r / MR) * k * MR + r % MR;
+            for (int q = 0; q < k; q++) p[base + q * MR] = e.at(r, q);
+        }
+        return p;
+    }
+
+    private static int roundUp(int n, int unit) {
+        return Math.ceilDiv(n, unit) * unit;
+    }
+
+    /** Per-thread scratch of at least length floats; zeroed when asked, else undefined contents. */
+    private static float[] scratch(int slot, int length, boolean zeroed) {
+        float[][] s = SCRATCH.get();
+        if (s[slot].length < length) s[slot] = new float[length];
+        else if (zeroed) Arrays.fill(s[slot], 0, length, 0f);
+        return s[slot];
+    }
+
+    /** The sizes of one convolution and the moves between its NCHW tensors and the wide layout. */
+    private static final class Geometry {
+        final int c, h, w, kh, kw, pt, pl, outH, outW, hp, wp, taps, wideColumns, paddedLength;
+        private final long macsPerImage;
+
+        Geometry(Conv2dSpec s) {
+            Window2d win = s.window();
+            c = s.c();
+            h = s.h();
+            w = s.w();
+            kh = win.kernelH();
+            kw = win.kernelW();
+            pt = win.padTop();
+            pl = win.padLeft();
+            outH = win.outH();
+            outW = win.outW();
+            hp = outH + kh - 1;
+            wp = outW + kw - 1;
+            taps = c * kh * kw;
+            wideColumns = roundUp(outH * wp, NB);
+            // reads reach kw - 1 + NB past the last padded plane on the dropped columns
+            paddedLength = c * hp * wp + kw + NB;
+            macsPerImage = (long) s.filters() * taps * outH * outW;
+        }
+
+        /** Images per task. */
+        int grain() {
+            return (int) Math.max(1, MIN_MACS_PER_TASK / Math.max(1, macsPerImage));
+        }
+
+        /** Where each tap reads the padded image, relative to the wide column. */
+        int[] offsets() {
+            int[] off = new int[taps];
+            for (int ci = 0, q = 0; ci < c; ci++) {
+                for (int ky = 0; ky < kh; ky++) {
+                    for (int kx = 0; kx < kw; kx++) off[q++] = ci * hp * wp + ky * wp + kx;
+                }
+            }
+            return off;
+        }
+
+        /** Copies image b of x into the padded buffer at xpOff, whose padding is zero already and stays so. */
+        void pad(float[] x, int b, float[] xp, int xpOff) {
+            int y0 = Math.max(0, pt), y1 = Math.min(hp, h + pt), x0 = Math.max(0, pl), x1 = Math.min(wp, w + pl);
+            if (y1 <= y0 || x1 <= x0) return;
+            for (int ci = 0; ci < c; ci++) {
+                int src = (b * c + ci) * h * w, dst = xpOff + ci * hp * wp;
+                for (int r = y0; r < y1; r++) System.arraycopy(x, src + (r - pt) * w + x0 - pl, xp, dst + r * wp + x0, x1 - x0);
+            }
+        }
+
+        /** Lays out image b of dy [f][outH][outW] on the wide columns at dywOff; the dropped columns stay zero. */
+        void widen(float[] dy, int b, int f, float[] dyw, int dywOff) {
+            for (int ff = 0; ff < f; ff++) {
+                int src = (b * f + ff) * outH * outW, dst = dywOff + ff * wideColumns;
+                for (int oy = 0; oy < outH; oy++) System.arraycopy(dy, src + oy * outW, dyw, dst + oy * wp, outW);
+            }
+        }
+
+        /** Copies the valid columns of the wide rows yw (f rows) to image b of y [f][outH][outW]. */
+        void narrow(float[] yw, int f, float[] y, int b) {
+            for (int ff = 0; ff < f; ff++) {
+                int src = ff * wideColumns, dst = (b * f + ff) * outH * outW;
+                for (int oy = 0; oy < outH; oy++) System.arraycopy(yw, src + oy * wp, y, dst + oy * outW, outW);
+            }
+        }
+
+        /** Copies the image part of a padded gradient to dx at dxOff; input cells no window reaches get 0. */
+        void crop(float[] dxp, float[] dx, int dxOff) {
+            for (int ci = 0; ci < c; ci++) {
+                for (int iy = 0; iy < h; iy++) {
+                    int at = dxOff + (ci * h + iy) * w, r = iy + pt;
+                    if (r >= hp) {
+                        Arrays.fill(dx, at, at + w, 0f);
+                        continue;
+                    }
+                    int from = Math.min(w, Math.max(0, -pl)), to = Math.max(from, Math.min(w, wp - pl));
+                    Arrays.fill(dx, at, at + from, 0f);
+                    System.arraycopy(dxp, ci * hp * wp + r * wp + from + pl, dx, at + from, to - from);
+                    Arrays.fill(dx, at + to, at + w, 0f);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.neurite.cpu;
+
+import io.neurite.device.DType;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The CPU device's caching allocator: a closed buffer's array is kept by (dtype, length) and
+ * handed to the next buffer of that size. A training step allocates the same activations and
+ * gradients every step, so after the first one a step allocates nothing: no garbage for the
+ * collector (whose heap growth is most of the process's resident memory), no page faults, and
+ * arrays that are still in cache. A reused array is zeroed, as {@link io.neurite.device.Device#allocate}
+ * promises. What is kept is capped ({@code -Dneurite.cpu.cacheMiB}, default an eighth of the heap
+ * and at most 256 MiB); past the cap closed arrays are left to the collector.
+ */
+final class CpuArrayCache {
+    private static final long CAP_BYTES = Math.min(256L << 20, Math.max(16L << 20, Long.getLong("neurite.cpu.cacheMiB",
+            Runtime.getRuntime().maxMemory() >> 23) << 20));
+    private final Map<Long, ArrayDeque<Object>> free = new HashMap<>();
+    private long cachedBytes;
+    private boolean closed;
+
+    /** A zero-filled float[] (FLOAT32) or int[] (INT32) of the given length. */
+    Object take(DType dtype, int length) {
+        Object a = null;
+        if (length > 0) {
+            synchronized (this) {
+                ArrayDeque<Object> q = free.get(key(dtype, length));
+                if (q != null && !q.isEmpty()) {
+                    a = q.pop();
+                    cachedBytes -= 4L * length;
+                }
+            }
+        }
+        if (a == null) return dtype == DType.FLOAT32 ? new float[length] : new int[length];
+        if (a instanceof float[] f) Arrays.fill(f, 0f);
+        else Arrays.fill((int[]) a, 0);
+        return a;
+    }
+
+    /** Keeps a closed buffer's array for reuse, unless the cache is full. */
+    synchronized void give(DType dtype, Object array) {
+        int length = array instanceof float[] f ? f.length : ((int[]) array).length;
+        if (closed || length == 0 || cachedBytes + 4L * length > CAP_BYTES) return;
+        free.computeIfAbsent(key(dtype, length), k -> new ArrayDeque<>()).push(array);
+        cachedBytes += 4L * length;
+    }
+
+    /** Drops every cached array and keeps none from now on (the device is closing). */
+    synchronized void clear() {
+        closed = true;
+        free.clear();
+        cachedBytes = 0;
+    }
+
+    private static long key(DType dtype, int length) {
+        return (long) length << 1 | (dtype == DType.FLOAT32 ? 0 : 1);
+    }
+}
