@@ -1,0 +1,224 @@
+package io.neurite.cuda;
+
+import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
+import static jcuda.driver.JCudaDriver.cuDeviceGet;
+import static jcuda.driver.JCudaDriver.cuDeviceGetAttribute;
+import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRelease;
+import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
+import static jcuda.driver.JCudaDriver.cuFuncGetAttribute;
+import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+import static jcuda.driver.JCudaDriver.cuMemAlloc;
+import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
+import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
+import static jcuda.driver.JCudaDriver.cuModuleLoadData;
+import static jcuda.driver.JCudaDriver.cuModuleUnload;
+import static jcuda.driver.JCudaDriver.cuStreamCreate;
+import static jcuda.driver.JCudaDriver.cuStreamDestroy;
+import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
+
+import io.neurite.device.DeviceException;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import jcuda.NativePointerObject;
+import jcuda.Pointer;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUfunction_attribute;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUresult;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstream_flags;
+
+/**
+ * One GPU through the JCuda driver API: the device's primary context (shared with any other CUDA
+ * library in the process), one non-blocking stream, the PTX program loaded with
+ * {@code cuModuleLoadData} (JIT-compiled by the driver for this GPU) and pinned staging memory
+ * ({@link CudaStaging}). Every call's {@code CUresult} is checked ({@link CudaErrors}).
+ *
+ * <p>A CUDA context is current per thread, so each entry point makes this one current first; a
+ * thread-local remembers which context a thread has, so that costs one JNI call per thread switch,
+ * not per op.
+ */
+final class CudaContext implements GpuDriver {
+    private static final ThreadLocal<CUcontext> CURRENT = new ThreadLocal<>();
+
+    private final String id;
+    private final CUdevice device = new CUdevice();
+    private final CUcontext context = new CUcontext();
+    private final CUstream stream = new CUstream();
+    private final CUmodule module = new CUmodule();
+    private final Map<String, GpuFunction> functions = new HashMap<>();
+    private boolean retained;
+    private boolean streamMade;
+    private boolean moduleLoaded;
+    private CudaStaging staging;
+    private int multiprocessors;
+
+    /** Device memory from cuMemAlloc; identity equality, as the allocator's sets need. */
+    static final class CudaMemory implements DeviceMemory {
+        final CUdeviceptr ptr;
+        private final long bytes;
+
+        CudaMemory(CUdeviceptr ptr, long bytes) {
+            this.ptr = ptr;
+            this.bytes = bytes;
+        }
+
+        @Override
+        public long bytes() {
+            return bytes;
+        }
+    }
+
+    /** Opens device ordinal (cuInit has run) and loads the program; on failure releases what it took and throws. */
+    CudaContext(String id, int ordinal, PtxModule ptx) {
+        this.id = id;
+        try {
+            check(cuDeviceGet(device, ordinal), "cuDeviceGet(" + ordinal + ")");
+            check(cuDevicePrimaryCtxRetain(context, device), "cuDevicePrimaryCtxRetain");
+            retained = true;
+            makeCurrent();
+            check(cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+            streamMade = true;
+            check(cuModuleLoadData(module, ptx.image()), "cuModuleLoadData(" + PtxModule.RESOURCE + ", PTX ISA " + ptx.isa() + ")");
+            moduleLoaded = true;
+            int[] v = new int[1];
+            check(cuDeviceGetAttribute(v, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device),
+                    "cuDeviceGetAttribute(MULTIPROCESSOR_COUNT)");
+            multiprocessors = v[0];
+            staging = new CudaStaging(id, stream);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void check(int result, String call) {
+        CudaErrors.check(id, result, call);
+    }
+
+    private void makeCurrent() {
+        if (CURRENT.get() != context) {
+            check(cuCtxSetCurrent(context), "cuCtxSetCurrent");
+            CURRENT.set(context);
+        }
+    }
+
+    /** Whether host copies go through page-locked memory. */
+    boolean pinnedStaging() {
+        return staging != null && staging.pinned();
+    }
+
+    @Override
+    public DeviceMemory tryAllocate(long bytes) {
+        makeCurrent();
+        CUdeviceptr p = new CUdeviceptr();
+        int r = cuMemAlloc(p, bytes);
+        if (r == CUresult.CUDA_ERROR_OUT_OF_MEMORY) return null;
+        check(r, "cuMemAlloc(" + bytes + " bytes)");
+        return new CudaMemory(p, bytes);
+    }
+
+    @Override
+    public void free(DeviceMemory memory) {
+        makeCurrent();
+        check(cuMemFree(ptr(memory)), "cuMemFree(" + memory.bytes() + " bytes)");
+    }
+
+    @Override
+    public void upload(MemorySegment src, DeviceMemory dst, long byteOffset) {
+        makeCurrent();
+        staging.upload(src, ptr(dst), byteOffset);
+    }
+
+    @Override
+    public void download(DeviceMemory src, long byteOffset, MemorySegment dst) {
+        makeCurrent();
+        staging.download(ptr(src), byteOffset, dst);
+    }
+
+    @Override
+    public void fill32(DeviceMemory memory, long byteOffset, int pattern, long count) {
+        if (count == 0) return;
+        makeCurrent();
+        check(cuMemsetD32Async(ptr(memory).withByteOffset(byteOffset), pattern, count, stream),
+                "cuMemsetD32Async(" + count + " words)");
+    }
+
+    @Override
+    public GpuFunction function(String name) {
+        GpuFunction f = functions.get(name);
+        if (f != null) return f;
+        makeCurrent();
+        CUfunction h = new CUfunction();
+        int r = cuModuleGetFunction(h, module, name);
+        if (r == CUresult.CUDA_ERROR_NOT_FOUND) {
+            throw new DeviceException(id + ": kernel " + name + " is not in " + PtxModule.RESOURCE
+                    + " (regenerate it with kernels/generate-ptx.sh)");
+        }
+        check(r, "cuModuleGetFunction(" + name + ")");
+        int[] max = new int[1];
+        check(cuFuncGetAttribute(max, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK, h),
+                "cuFuncGetAttribute(" + name + ", MAX_THREADS_PER_BLOCK)");
+        f = new GpuFunction(name, max[0], h);
+        functions.put(name, f);
+        return f;
+    }
+
+    @Override
+    public void launch(GpuFunction f, int[] grid, int[] block, Object[] args) {
+        makeCurrent();
+        NativePointerObject[] params = new NativePointerObject[args.length];
+        for (int i = 0; i < args.length; i++) {
+            params[i] = switch (args[i]) {
+                case Integer v -> Pointer.to(new int[] {v});
+                case Float v -> Pointer.to(new float[] {v});
+                case Boolean v -> Pointer.to(new int[] {v ? 1 : 0});
+                case CudaMemory m -> Pointer.to(m.ptr);
+                case null, default -> throw new DeviceException(id + ": kernel " + f.name() + " argument " + i
+                        + " has unsupported type " + (args[i] == null ? "null" : args[i].getClass().getName()));
+            };
+        }
+        check(cuLaunchKernel((CUfunction) f.handle(), grid[0], grid[1], grid[2], block[0], block[1], block[2], 0, stream,
+                        Pointer.to(params), null),
+                "cuLaunchKernel(" + f.name() + ", grid " + Arrays.toString(grid) + ", block " + Arrays.toString(block) + ")");
+    }
+
+    @Override
+    public void synchronize() {
+        makeCurrent();
+        check(cuStreamSynchronize(stream), "cuStreamSynchronize");
+    }
+
+    @Override
+    public int multiprocessors() {
+        return multiprocessors;
+    }
+
+    @Override
+    public void close() {
+        if (!retained) return;
+        cuCtxSetCurrent(context); // errors here and below are ignored: closing regardless, maybe after a failure
+        CURRENT.set(context);
+        if (streamMade) cuStreamSynchronize(stream);
+        if (staging != null) staging.release();
+        if (moduleLoaded) cuModuleUnload(module);
+        if (streamMade) cuStreamDestroy(stream);
+        functions.clear();
+        cuDevicePrimaryCtxRelease(device);
+        CURRENT.remove();
+        retained = streamMade = moduleLoaded = false;
+        staging = null;
+    }
+
+    private CUdeviceptr ptr(DeviceMemory m) {
+        if (m instanceof CudaMemory c) return c.ptr;
+        throw new DeviceException(id + ": memory of another driver: " + m);
+    }
+}

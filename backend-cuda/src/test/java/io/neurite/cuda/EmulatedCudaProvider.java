@@ -1,0 +1,84 @@
+package io.neurite.cuda;
+
+import io.neurite.device.Availability;
+import io.neurite.device.Device;
+import io.neurite.device.DeviceException;
+import io.neurite.device.DeviceInfo;
+import io.neurite.device.DeviceProvider;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.jocl.CL;
+import org.jocl.cl_context_properties;
+import org.jocl.cl_device_id;
+import org.jocl.cl_platform_id;
+
+/**
+ * The test-only backend {@code cudaemu}: the CUDA backend's {@link CudaDevice} over
+ * {@link ClEmulatedDriver} on the first OpenCL CPU device (PoCL in CI). Three devices differ only
+ * in the GEMM policy, so the conformance kit checks both GEMM kernels: {@code cudaemu:0} decides as
+ * on a GPU ({@link GemmPolicy#AUTO}), {@code cudaemu:1} always takes gemm_large and
+ * {@code cudaemu:2} always gemm_tiled. Registered in the test class path's service file.
+ */
+public final class EmulatedCudaProvider implements DeviceProvider {
+    private static final GemmPolicy[] POLICIES = {GemmPolicy.AUTO, GemmPolicy.LARGE, GemmPolicy.TILED};
+    private Availability verdict;
+    private cl_platform_id platform;
+    private cl_device_id device;
+
+    @Override
+    public String name() {
+        return "cudaemu";
+    }
+
+    @Override
+    public synchronized Availability probe() {
+        if (verdict == null) verdict = discover();
+        return verdict;
+    }
+
+    private Availability discover() {
+        try {
+            CL.setExceptionsEnabled(true);
+            int[] n = new int[1];
+            CL.clGetPlatformIDs(0, null, n);
+            cl_platform_id[] platforms = new cl_platform_id[n[0]];
+            CL.clGetPlatformIDs(platforms.length, platforms, null);
+            for (cl_platform_id p : platforms) {
+                int[] count = new int[1];
+                try {
+                    CL.clGetDeviceIDs(p, CL.CL_DEVICE_TYPE_CPU, 0, null, count);
+                } catch (RuntimeException e) {
+                    continue; // no CPU device on this platform
+                }
+                cl_device_id[] ds = new cl_device_id[count[0]];
+                CL.clGetDeviceIDs(p, CL.CL_DEVICE_TYPE_CPU, ds.length, ds, null);
+                platform = p;
+                device = ds[0];
+                return Availability.of(List.of(info(0), info(1), info(2)));
+            }
+            return Availability.unavailable("no OpenCL CPU device to emulate CUDA on");
+        } catch (RuntimeException | LinkageError e) {
+            return Availability.unavailable("no OpenCL to emulate CUDA on: " + e);
+        }
+    }
+
+    private static DeviceInfo info(int i) {
+        return new DeviceInfo("cudaemu:" + i, DeviceInfo.Kind.CPU, "CUDA backend host code on an OpenCL CPU device, GEMM "
+                + POLICIES[i].name().toLowerCase());
+    }
+
+    @Override
+    public Device open(int ordinal) {
+        return open(ordinal, UnaryOperator.identity());
+    }
+
+    /** Opens a device whose driver is wrapped (tests count or inspect what reaches the driver). */
+    CudaDevice open(int ordinal, UnaryOperator<GpuDriver> wrap) {
+        Availability a = probe();
+        if (!a.available()) throw new DeviceException("cudaemu cannot be opened: " + a.reason());
+        cl_context_properties props = new cl_context_properties();
+        props.addProperty(CL.CL_CONTEXT_PLATFORM, platform);
+        GpuDriver driver = wrap.apply(new ClEmulatedDriver(device, props));
+        return new CudaDevice(a.devices().get(ordinal), driver, POLICIES[ordinal], "emulated on OpenCL");
+    }
+}

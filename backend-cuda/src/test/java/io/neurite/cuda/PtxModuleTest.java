@@ -1,0 +1,84 @@
+package io.neurite.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The committed PTX against the host code: it assembles with ptxas for the GPUs it targets (when a
+ * CUDA toolkit is installed), it declares the ISA the README promises, every kernel the host
+ * launches is an entry in it and every entry is launched, and the group sizes the host assumes are
+ * the ones compiled into it.
+ */
+class PtxModuleTest {
+    private static final PtxModule PTX = PtxModule.load();
+
+    @Test
+    void declaresIsa80SoCuda12DriversLoadIt() {
+        assertEquals("8.0", PTX.isa());
+        assertEquals(12000, PTX.requiredDriver());
+        assertEquals("CUDA 12.0 driver (r525 or newer)", PTX.requiredDriverText());
+        assertTrue(PTX.text().contains("\n.target sm_75\n"), "compute_75: the oldest target of nvcc 13");
+        assertEquals(0, PTX.image()[PTX.image().length - 1], "NUL-terminated for cuModuleLoadData");
+    }
+
+    @Test
+    void everyLaunchedKernelIsInThePtxAndEveryEntryIsLaunched() {
+        Set<String> entries = PTX.entries();
+        Set<String> launched = new TreeSet<>(Arrays.stream(PtxKernel.values()).map(PtxKernel::entry).toList());
+        Set<String> missing = new TreeSet<>(launched);
+        missing.removeAll(entries);
+        assertTrue(missing.isEmpty(), "launched by the host but not in neurite.ptx: " + missing);
+        Set<String> unused = new TreeSet<>(entries);
+        unused.removeAll(launched);
+        assertTrue(unused.isEmpty(), "in neurite.ptx but never launched by the host (add to PtxKernel and CudaKernels): " + unused);
+        for (PtxKernel k : PtxKernel.values()) {
+            assertTrue(PTX.text().contains("\n.visible .entry " + k.entry() + "("), k.entry());
+        }
+    }
+
+    @Test
+    void sharedArraysMatchTheHostsGroupSizes() {
+        for (String reduction : List.of("reduce_axis", "bias_gradient", "prelu_backward", "batch_norm_forward",
+                "batch_norm_backward", "mse", "softmax_rows", "softmax_backward_rows", "softmax_cross_entropy", "count_correct")) {
+            assertEquals(CudaLauncher.REDUCE_THREADS * 4, sharedBytes(reduction, "buf"), reduction + "'s buffer is REDUCE_WG floats");
+        }
+        int tile = CudaGemm.TILED_TILE, depth = 16;
+        assertEquals(depth * tile * 4, sharedBytes("gemm_tiled", "as"), "gemm_tiled: GEMM_TILE_K x 4 GEMM_THREADS floats");
+        assertEquals(2 * 8 * (CudaGemm.LARGE_TILE + 4) * 4, sharedBytes("gemm_large", "as"), "gemm_large: two GL_K x GL_ROW slices");
+    }
+
+    /** The size of static shared array name of kernel (nvcc names it _ZZ<len><kernel>E<len><name>). */
+    private static int sharedBytes(String kernel, String name) {
+        String symbol = "_ZZ" + kernel.length() + kernel + "E" + name.length() + name;
+        Matcher m = Pattern.compile("\\.shared \\.align \\d+ \\.b8 " + Pattern.quote(symbol) + "\\[(\\d+)\\]").matcher(PTX.text());
+        assertTrue(m.find(), "no shared array " + symbol + " in the PTX");
+        return Integer.parseInt(m.group(1));
+    }
+
+    @Test
+    void assemblesWithPtxasForTuringAmpereAndHopper() throws IOException, InterruptedException {
+        Path ptxas = CudaToolkit.find("ptxas").orElse(null);
+        Assumptions.assumeTrue(ptxas != null, "ptxas is not installed (no CUDA toolkit): assembly not checked");
+        Path dir = Files.createDirectories(Path.of("target", "ptxas"));
+        Path file = dir.resolve("neurite.ptx");
+        Files.writeString(file, PTX.text());
+        for (String sm : List.of("sm_80", "sm_75", "sm_90")) {
+            CudaToolkit.Result r = CudaToolkit.run(List.of(ptxas.toString(), "-arch=" + sm, file.toString(), "-o",
+                    dir.resolve(sm + ".cubin").toString()));
+            assertEquals(0, r.status(), "ptxas -arch=" + sm + " rejects neurite.ptx:\n" + r.output());
+            assertTrue(Files.size(dir.resolve(sm + ".cubin")) > 0);
+        }
+    }
+}
