@@ -9,17 +9,23 @@ FN float sigmoid(float x) {
     return 1.0f / (1.0f + exp(-x));
 }
 
-/* Offsets of item (b, j) of step t: gates row, recurrent row, state at t-1 and t, per-step state. */
+/*
+ * Offsets of item (b, j) of step t: gates row, recurrent row, state at t-1, per-step state. The
+ * state at t, one step of the sequence further, is STATE_AT_T; it is not declared here, because
+ * the GRU's backward step never touches it and an unused variable is a compiler warning.
+ */
 #define CELL_OFFSETS(gateWidth)                                                  \
     int b = e / units, j = e % units;                                            \
     int g = (t * batch + b) * (gateWidth), r = b * (gateWidth);                  \
-    int prev = (t * batch + b) * units + j, cur = prev + batch * units, n = b * units + j
+    int prev = (t * batch + b) * units + j, n = b * units + j
+#define STATE_AT_T (prev + batch * units)
 
 KERNEL lstm_cell_forward(int batch, int units, int t, GLOBAL float* gates, GLOBAL const float* rec,
                          GLOBAL const float* bias, GLOBAL float* c, GLOBAL float* h, GLOBAL float* hNext) {
     int e = GID(0);
     if (e >= batch * units) return;
     CELL_OFFSETS(4 * units);
+    int cur = STATE_AT_T;
     int hs = units;
     float i = sigmoid(gates[g + j] + rec[r + j] + bias[j]);
     float f = sigmoid(gates[g + hs + j] + rec[r + hs + j] + bias[hs + j]);
@@ -42,6 +48,7 @@ KERNEL lstm_cell_backward(int batch, int units, int t, GLOBAL const float* gates
     int e = GID(0);
     if (e >= batch * units) return;
     CELL_OFFSETS(4 * units);
+    int cur = STATE_AT_T;
     int hs = units;
     float i = gates[g + j], f = gates[g + hs + j], cand = gates[g + 2 * hs + j], o = gates[g + 3 * hs + j];
     float th = tanh(c[cur]);
@@ -65,6 +72,7 @@ KERNEL gru_cell_forward(int batch, int units, int t, GLOBAL float* gates, GLOBAL
     int e = GID(0);
     if (e >= batch * units) return;
     CELL_OFFSETS(3 * units);
+    int cur = STATE_AT_T;
     int hs = units, gs = 3 * units;
     float z = sigmoid(gates[g + j] + bias[j] + rec[r + j] + bias[gs + j]);
     float rr = sigmoid(gates[g + hs + j] + bias[hs + j] + rec[r + hs + j] + bias[gs + hs + j]);

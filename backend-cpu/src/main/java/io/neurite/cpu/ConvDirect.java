@@ -42,8 +42,8 @@ final class ConvDirect {
     private static final int MAX_TAPS = 1200;
     /** Floats of one padded image above which it no longer stays in L2 and the GEMM path does better. */
     private static final int MAX_PADDED = 1 << 16;
-    /** Multiply-adds a task should carry: below that a hand-off to a busy second core costs more than it saves. */
-    private static final long MIN_MACS_PER_TASK = 1L << 23;
+    /** Multiply-adds a task should carry (about 0.5 ms): below that a hand-off to a busy second core costs more than it saves. */
+    private static final long MIN_MACS_PER_TASK = 1L << 24;
     /** Floats of padded images and wide dy rows the filter gradient lays out at once (256 KiB, L2-sized). */
     private static final int GROUP_FLOATS = 1 << 16;
     /** Per-thread scratch: padded image, wide rows (y, dy or T), padded gradient. */

@@ -15,8 +15,12 @@ import java.util.Arrays;
  * {@link ElementwiseReductions}.
  */
 final class CpuElementwise {
-    /** Elements per parallel chunk: below this a hand-off to the pool costs more than it saves. */
-    static final int GRAIN = 32 * 1024;
+    /**
+     * Elements per parallel chunk (about 50-100 us of work): a hand-off to a second core (woken, or busy with other processes on a shared machine) measured
+     * tens of microseconds to milliseconds, so a chunk must carry well over that (MNIST's
+     * tensors, 300K elements, stay on one thread).
+     */
+    static final int GRAIN = 256 * 1024;
     /** Rows shorter than this are widened by {@link #widen} where possible. */
     private static final int SHORT_ROW = 64;
     /** The largest broadcast block {@link #widen} copies out: 256 KB, cheap next to the op it speeds up. */

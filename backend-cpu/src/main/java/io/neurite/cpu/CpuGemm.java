@@ -70,7 +70,7 @@ final class CpuGemm {
         int rt = engine.rowTile(), ct = engine.colTile();
         int rowTiles = (m + rt - 1) / rt, colTiles = (n + ct - 1) / ct;
         if (!direct && (rowTiles >= 4 * Parallel.THREADS || rowTiles >= colTiles)) {
-            Parallel.forRange(rowTiles, 1, (from, to) -> compute(engine, g, false, from * rt, Math.min(m, to * rt), 0, n));
+            engine.packedByRows(g);
         } else {
             Parallel.forRange(colTiles, 1, (from, to) -> compute(engine, g, direct, 0, m, from * ct, Math.min(n, to * ct)));
         }

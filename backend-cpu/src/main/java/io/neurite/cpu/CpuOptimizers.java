@@ -9,7 +9,7 @@ import io.neurite.device.OptimizerStep;
  */
 final class CpuOptimizers {
     /** Elements per task: an update is a few flops over three or four arrays, so chunks must be big. */
-    private static final int GRAIN = 1 << 15;
+    private static final int GRAIN = 1 << 18;
 
     private CpuOptimizers() {
     }

@@ -17,8 +17,8 @@ import java.util.Arrays;
  * spec is refused.
  */
 final class CpuPool {
-    /** Window cells per task below which another thread is not worth its hand-off. */
-    private static final long MIN_CELLS_PER_TASK = 1 << 15;
+    /** Window cells per task below which another thread is not worth its hand-off (see {@link CpuElementwise#GRAIN}). */
+    private static final long MIN_CELLS_PER_TASK = 1 << 18;
 
     private CpuPool() {
     }

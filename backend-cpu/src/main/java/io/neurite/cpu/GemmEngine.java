@@ -21,4 +21,13 @@ interface GemmEngine {
 
     /** For everything else: blocked and packed, the fast path for large products. */
     void packed(GemmArgs g, int i0, int i1, int j0, int j1);
+
+    /**
+     * The packed path on all of C with bands of rows spread over {@link Parallel}'s threads. An
+     * engine may override it to share work between the bands, such as packing B once.
+     */
+    default void packedByRows(GemmArgs g) {
+        int rt = rowTile(), m = g.m(), n = g.n();
+        Parallel.forRange((m + rt - 1) / rt, 1, (from, to) -> packed(g, from * rt, Math.min(m, to * rt), 0, n));
+    }
 }

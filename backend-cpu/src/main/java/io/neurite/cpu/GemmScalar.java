@@ -36,7 +36,7 @@ final class GemmScalar implements GemmEngine {
         for (int i = i0; i < i1; i++) g.scaleRow(i, j0, j1);
         for (int p0 = 0; p0 < g.k(); p0 += kc) {
             int len = Math.min(kc, g.k() - p0);
-            GemmPack.packB(g, p0, len, j0, width, width, block);
+            GemmPack.packB(g, p0, len, j0, width, width, block, 0);
             updateRows(g, i0, i1, j0, j1, p0, len, block, 0, width);
         }
     }

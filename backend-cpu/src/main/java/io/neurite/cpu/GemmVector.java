@@ -1,21 +1,28 @@
 package io.neurite.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The Vector API SGEMM engine, Goto/BLIS style. For each k-block of KC, B is packed into k-major
- * micro-panels of NR = 2 vectors of columns and A, in blocks of MC rows, into micro-panels of
- * MR = 8 rows; the micro-kernel then computes an 8 x 2-vector tile of C (8 x 32 floats with
- * 512-bit vectors) with 16 accumulators held in local variables, broadcasting one element of
- * A and fusing it with two loads of B per step. The packed B micro-panel (KC x NR) stays in L1
- * while the kernel walks down the A block, which stays in L2.
+ * The Vector API SGEMM engine, Goto/BLIS style. For each block of KC k-steps and NC columns, B is
+ * packed into k-major micro-panels of NR = 2 vectors of columns, and A, MC rows at a time, into
+ * micro-panels of MR = 8 rows; the micro-kernel then computes an 8 x 2-vector tile of C (8 x 32
+ * floats with 512-bit vectors) in 16 accumulators held in local variables, broadcasting one
+ * element of A and fusing it with two loads of B per step. The loop over A's micro-panels is the
+ * inner one, so a B micro-panel is reused MC / MR times while it is hot.
  *
- * <p>The accumulators go to a small per-thread tile with {@code intoArray}, and a separate
- * loop merges the tile into C (with beta on the first k-block, adding on later ones). Keeping
- * the accumulators out of any branch, array or field is what avoids the vector-boxing cliff
- * (5 GFLOP/s instead of 90) measured in the toolchain probe; the extra 32 L1 accesses per tile
- * cost under 1 % against the KC x 16 fused multiply-adds.
+ * <p>Block sizes (measured on Zen 4, one thread, n = 1024): KC = 256 gave 86 GFLOP/s, 512 gave 97
+ * and 1024 gave 104, because every k-block costs one more read-modify-write pass over C, which
+ * misses the caches, while the panels still stream fast enough from L2. MC = 64 keeps the packed A
+ * block (256 KiB) in L2; NC = 1024 caps the packed B block at 4 MiB.
+ *
+ * <p>The accumulators go to a small per-thread tile with {@code intoArray}, and a separate loop
+ * merges the tile into C (beta on the first k-block, adding on later ones; partial edge tiles
+ * take only the valid part). Keeping the accumulators out of any branch, array or field is what
+ * avoids the vector-boxing cliff (5 GFLOP/s instead of 90) measured in the toolchain probe, so
+ * edge tiles run the same kernel as full ones; the 32 extra L1 accesses per tile are nothing
+ * against KC x 16 fused multiply-adds.
  *
  * <p>Only loaded when {@link VectorSupport#AVAILABLE}. Block sizes can be overridden for tuning
  * with {@code -Dneurite.cpu.gemm.kc/.mc/.nc}.
@@ -25,9 +32,9 @@ final class GemmVector implements GemmEngine {
     private static final int VL = S.length();
     static final int MR = 8;
     static final int NR = 2 * VL;
-    private static final int KC = Integer.getInteger("neurite.cpu.gemm.kc", 256);
-    private static final int MC = Integer.getInteger("neurite.cpu.gemm.mc", 128);
-    private static final int NC = Integer.getInteger("neurite.cpu.gemm.nc", 4096);
+    private static final int KC = Integer.getInteger("neurite.cpu.gemm.kc", 1024);
+    private static final int MC = Integer.getInteger("neurite.cpu.gemm.mc", 64);
+    private static final int NC = Integer.getInteger("neurite.cpu.gemm.nc", 1024);
 
     @Override
     public int rowTile() {
@@ -41,27 +48,58 @@ final class GemmVector implements GemmEngine {
 
     @Override
     public void packed(GemmArgs g, int i0, int i1, int j0, int j1) {
-        GemmPack.Workspace w = GemmPack.Workspace.get();
-        int k = g.k(), n = g.n();
-        int kc = GemmPack.block(k, KC, 1);
-        int mcMax = GemmPack.block(i1 - i0, MC, MR), ncMax = GemmPack.block(j1 - j0, NC, NR);
-        float[] ap = w.a(mcMax * kc), bp = w.b(ncMax * kc), tile = w.tile(MR * NR);
+        int kc = GemmPack.block(g.k(), KC, 1), ncMax = GemmPack.block(j1 - j0, NC, NR);
+        float[] bp = GemmPack.Workspace.get().b(ncMax * kc);
         for (int jc = j0; jc < j1; jc += ncMax) {
             int nc = Math.min(ncMax, j1 - jc);
-            for (int pc = 0; pc < k; pc += kc) {
-                int kb = Math.min(kc, k - pc);
-                GemmPack.packB(g, pc, kb, jc, nc, NR, bp);
-                float beta = pc == 0 ? g.beta() : 1f;
-                for (int ic = i0; ic < i1; ic += mcMax) {
-                    int mc = Math.min(mcMax, i1 - ic);
-                    GemmPack.packA(g, ic, mc, pc, kb, MR, ap);
-                    int co = g.cOff() + ic * n + jc;
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            kernel(kb, ap, ir * kb, bp, jr * kb, tile);
-                            merge(tile, g.c(), co + ir * n + jr, n, Math.min(MR, mc - ir), Math.min(NR, nc - jr), beta);
-                        }
-                    }
+            for (int pc = 0; pc < g.k(); pc += kc) {
+                int kb = Math.min(kc, g.k() - pc);
+                GemmPack.packB(g, pc, kb, jc, nc, NR, bp, 0);
+                rows(g, i0, i1, jc, nc, pc, kb, bp);
+            }
+        }
+    }
+
+    /**
+     * Bands of rows go to the threads as in the default, but each block of B is packed once, by
+     * all threads together, into the calling thread's buffer, rather than once per thread: with
+     * two threads that saves a quarter of the packing, a few per cent of the whole product.
+     */
+    @Override
+    public void packedByRows(GemmArgs g) {
+        int m = g.m(), n = g.n();
+        int kc = GemmPack.block(g.k(), KC, 1), ncMax = GemmPack.block(n, NC, NR);
+        float[] bp = GemmPack.Workspace.get().b(ncMax * kc);
+        for (int jc = 0; jc < n; jc += ncMax) {
+            int nc = Math.min(ncMax, n - jc), col = jc;
+            for (int pc = 0; pc < g.k(); pc += kc) {
+                int kb = Math.min(kc, g.k() - pc), p0 = pc;
+                Parallel.forRange((nc + NR - 1) / NR, 1, (from, to) ->
+                        GemmPack.packB(g, p0, kb, col + from * NR, Math.min(nc, to * NR) - from * NR, NR, bp, from * NR * kb));
+                Parallel.forRange((m + MR - 1) / MR, 1, (from, to) ->
+                        rows(g, from * MR, Math.min(m, to * MR), col, nc, p0, kb, bp));
+            }
+        }
+    }
+
+    /**
+     * Adds rows [i0, i1) of {@code op(A)[:, pc:pc+kb] . B block} to C's columns [jc, jc+nc), the
+     * block of B already packed in bp; A is packed here, MC rows at a time, into this thread's
+     * buffer. The first k-block applies beta, later ones add.
+     */
+    private static void rows(GemmArgs g, int i0, int i1, int jc, int nc, int pc, int kb, float[] bp) {
+        GemmPack.Workspace w = GemmPack.Workspace.get();
+        int n = g.n(), mcMax = GemmPack.block(i1 - i0, MC, MR);
+        float[] ap = w.a(mcMax * kb), tile = w.tile(MR * NR), c = g.c();
+        float beta = pc == 0 ? g.beta() : 1f;
+        for (int ic = i0; ic < i1; ic += mcMax) {
+            int mc = Math.min(mcMax, i1 - ic);
+            GemmPack.packA(g, ic, mc, pc, kb, MR, ap);
+            int co = g.cOff() + ic * n + jc;
+            for (int jr = 0; jr < nc; jr += NR) {
+                for (int ir = 0; ir < mc; ir += MR) {
+                    kernel(kb, ap, ir * kb, bp, jr * kb, tile);
+                    merge(tile, c, co + ir * n + jr, n, Math.min(MR, mc - ir), Math.min(NR, nc - jr), beta);
                 }
             }
         }
@@ -142,22 +180,36 @@ final class GemmVector implements GemmEngine {
         }
     }
 
+    /**
+     * Row by row, two vectors of C's columns at a time, summed over all of k in registers and
+     * written once (alpha and beta applied then), the last block masked: for products too small
+     * or too short for packing to pay, and for narrow C (a 10-class output layer) whose columns
+     * fit in one masked vector.
+     */
     @Override
     public void direct(GemmArgs g, int i0, int i1, int j0, int j1) {
         float[] a = g.a(), b = g.b(), c = g.c();
-        int width = j1 - j0, bound = S.loopBound(width);
+        int k = g.k();
+        float alpha = g.alpha(), beta = g.beta();
         for (int i = i0; i < i1; i++) {
-            g.scaleRow(i, j0, j1);
-            int ci = g.cOff() + i * g.n() + j0;
-            for (int p = 0; p < g.k(); p++) {
-                float aip = g.alpha() * a[g.aIndex(i, p)];
-                FloatVector av = FloatVector.broadcast(S, aip);
-                int bi = g.bIndex(p, j0);
-                int j = 0;
-                for (; j < bound; j += VL) {
-                    FloatVector.fromArray(S, b, bi + j).fma(av, FloatVector.fromArray(S, c, ci + j)).intoArray(c, ci + j);
+            int ci = g.cOff() + i * g.n();
+            for (int j = j0; j < j1; j += NR) {
+                VectorMask<Float> m0 = S.indexInRange(j, j1), m1 = S.indexInRange(j + VL, j1);
+                FloatVector c0 = FloatVector.zero(S), c1 = c0;
+                for (int p = 0; p < k; p++) {
+                    FloatVector av = FloatVector.broadcast(S, a[g.aIndex(i, p)]);
+                    int bi = g.bIndex(p, j);
+                    c0 = av.fma(FloatVector.fromArray(S, b, bi, m0), c0);
+                    c1 = av.fma(FloatVector.fromArray(S, b, bi + VL, m1), c1);
                 }
-                for (; j < width; j++) c[ci + j] += aip * b[bi + j];
+                c0 = c0.mul(alpha);
+                c1 = c1.mul(alpha);
+                if (beta != 0) {
+                    c0 = FloatVector.fromArray(S, c, ci + j, m0).fma(FloatVector.broadcast(S, beta), c0);
+                    c1 = FloatVector.fromArray(S, c, ci + j + VL, m1).fma(FloatVector.broadcast(S, beta), c1);
+                }
+                c0.intoArray(c, ci + j, m0);
+                c1.intoArray(c, ci + j + VL, m1);
             }
         }
     }

@@ -8,6 +8,7 @@ import io.neurite.device.DeviceException;
 import io.neurite.device.DeviceInfo;
 import io.neurite.device.Kernels;
 import io.neurite.device.Op;
+import io.neurite.kernels.CommonKernels;
 import java.lang.foreign.MemorySegment;
 import java.util.EnumSet;
 import java.util.Set;
@@ -47,7 +48,7 @@ final class CudaDevice extends Device {
 
     @Override
     public Set<Op> supportedOps() {
-        return EnumSet.copyOf(CudaKernels.SUPPORTED);
+        return EnumSet.copyOf(CommonKernels.SUPPORTED);
     }
 
     GemmPolicy gemmPolicy() {

@@ -1,6 +1,8 @@
 package io.neurite.cuda;
 
 import io.neurite.cuda.GpuDriver.DeviceMemory;
+import io.neurite.kernels.KernelEntry;
+import io.neurite.kernels.Shapes;
 
 /**
  * GEMM on the PTX kernels: {@code C = alpha op(A) op(B) + beta C} for each of batch products,
@@ -23,16 +25,16 @@ final class CudaGemm {
                     int sc) {
         if (batch == 0 || m == 0 || n == 0) return;
         boolean large = d.gemmPolicy().large(m, n, batch, d.multiprocessors());
-        PtxKernel kernel = large ? PtxKernel.GEMM_LARGE : PtxKernel.GEMM_TILED;
+        KernelEntry kernel = large ? KernelEntry.GEMM_LARGE : KernelEntry.GEMM_TILED;
         int tile = large ? LARGE_TILE : TILED_TILE;
         int[] block = large ? new int[] {LARGE_THREADS, 1, 1} : new int[] {CudaLauncher.GEMM_THREADS, CudaLauncher.GEMM_THREADS, 1};
         long gx = (n + tile - 1) / tile, gy = (m + tile - 1) / tile;
         for (int q0 = 0; q0 < batch; q0 += CudaLauncher.MAX_GRID_YZ) {
             int count = Math.min(CudaLauncher.MAX_GRID_YZ, batch - q0);
             d.launcher().grid(kernel, new long[] {gx, gy, count}, block, ta, tb, m, n, k, alpha,
-                    a, CudaShapes.index(aOff + (long) q0 * sa, "GEMM A offset"), sa,
-                    b, CudaShapes.index(bOff + (long) q0 * sb, "GEMM B offset"), sb, beta,
-                    c, CudaShapes.index(cOff + (long) q0 * sc, "GEMM C offset"), sc);
+                    a, Shapes.index(aOff + (long) q0 * sa, "GEMM A offset"), sa,
+                    b, Shapes.index(bOff + (long) q0 * sb, "GEMM B offset"), sb, beta,
+                    c, Shapes.index(cOff + (long) q0 * sc, "GEMM C offset"), sc);
         }
     }
 }

@@ -4,13 +4,16 @@ import io.neurite.cuda.GpuDriver.DeviceMemory;
 import io.neurite.cuda.GpuDriver.GpuFunction;
 import io.neurite.device.Buffer;
 import io.neurite.device.DeviceException;
+import io.neurite.kernels.KernelEntry;
+import io.neurite.kernels.Launcher;
+import io.neurite.kernels.Shapes;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Sizes and queues kernel launches in the four shapes the kernels are written for (the same
- * shapes the OpenCL backend uses, in CUDA's terms of blocks and threads):
+ * Sizes and queues kernel launches in the four shapes the kernels are written for (the
+ * {@link Launcher} shapes the OpenCL backend sizes too, in CUDA's terms of blocks and threads):
  * <ul>
  *   <li>{@link #items}: one thread per element, blocks of {@value #ITEM_THREADS};</li>
  *   <li>{@link #rows}: a walk over rows, one element per thread (CHUNKED in prelude.h with a run of 1,
@@ -22,7 +25,7 @@ import java.util.Map;
  * neurite.cu, compiled into the PTX; a test checks them against its shared-memory arrays.
  * Arguments may be buffers, device memory, ints, floats or booleans. Callers hold the device's lock.
  */
-final class CudaLauncher {
+final class CudaLauncher implements Launcher {
     /** Threads of an elementwise block: eight warps. */
     static final int ITEM_THREADS = 256;
     /** REDUCE_WG of neurite.cu: the size of the reductions' shared buffer. */
@@ -34,19 +37,20 @@ final class CudaLauncher {
 
     private final String device;
     private final GpuDriver driver;
-    private final Map<PtxKernel, GpuFunction> functions = new EnumMap<>(PtxKernel.class);
+    private final Map<KernelEntry, GpuFunction> functions = new EnumMap<>(KernelEntry.class);
 
     CudaLauncher(String device, GpuDriver driver) {
         this.device = device;
         this.driver = driver;
     }
 
-    GpuFunction function(PtxKernel k) {
+    GpuFunction function(KernelEntry k) {
         return functions.computeIfAbsent(k, key -> driver.function(key.entry()));
     }
 
     /** One thread per element 0..n-1 (the kernel ignores threads past n); nothing when n is 0. */
-    void items(PtxKernel k, long n, Object... args) {
+    @Override
+    public void items(KernelEntry k, long n, Object... args) {
         if (n <= 0) return;
         GpuFunction f = function(k);
         int threads = Math.min(ITEM_THREADS, f.maxThreads());
@@ -54,18 +58,20 @@ final class CudaLauncher {
     }
 
     /** A walk over rows of length elements, one element per thread; the kernel's first two arguments are the thread count and the run (1). */
-    void rows(PtxKernel k, long rows, int length, Object... args) {
+    @Override
+    public void rows(KernelEntry k, long rows, int length, Object... args) {
         if (rows <= 0 || length <= 0) return;
         long items = rows * length;
         Object[] all = new Object[args.length + 2];
-        all[0] = CudaShapes.index(items, k.entry() + " threads");
+        all[0] = Shapes.index(items, k.entry() + " threads");
         all[1] = 1;
         System.arraycopy(args, 0, all, 2, args.length);
         items(k, items, all);
     }
 
     /** One block per output of a tree reduction (a power of two of threads, at most REDUCE_WG). */
-    void groups(PtxKernel k, long groups, Object... args) {
+    @Override
+    public void groups(KernelEntry k, long groups, Object... args) {
         if (groups <= 0) return;
         GpuFunction f = function(k);
         int threads = Math.min(REDUCE_THREADS, Integer.highestOneBit(f.maxThreads()));
@@ -73,7 +79,7 @@ final class CudaLauncher {
     }
 
     /** An explicit grid of blocks; nothing when any extent is 0. */
-    void grid(PtxKernel k, long[] grid, int[] block, Object... args) {
+    void grid(KernelEntry k, long[] grid, int[] block, Object... args) {
         for (long g : grid) if (g <= 0) return;
         launch(function(k), grid, block, args);
     }

@@ -4,6 +4,9 @@ import static org.jocl.CL.CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE;
 import static org.jocl.CL.CL_KERNEL_WORK_GROUP_SIZE;
 
 import io.neurite.device.DeviceException;
+import io.neurite.kernels.KernelEntry;
+import io.neurite.kernels.Launcher;
+import io.neurite.kernels.Shapes;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,15 +18,15 @@ import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 
 /**
- * Queues kernels of the device's program: creates each {@code cl_kernel} once, sets its arguments
- * (buffers, {@code cl_mem}s, ints, floats, booleans as ints) and picks its work-group size from
- * the kernel's and the device's limits. Each kernel keeps one work-group size for all calls,
+ * Queues kernels of the device's program in the shapes of {@link Launcher} (and GEMM's explicit
+ * grids): creates each {@code cl_kernel} once, sets its arguments (buffers, {@code cl_mem}s, ints,
+ * floats, booleans as ints) and picks its work-group size from the kernel's and the device's limits. Each kernel keeps one work-group size for all calls,
  * because a CPU driver such as PoCL compiles a work-group function per size.
  *
  * <p>Not thread-safe on its own: callers hold the device's lock, since setting arguments and
  * queueing must not interleave between threads.
  */
-final class ClLauncher {
+final class ClLauncher implements Launcher {
     private final OpenClDevice device;
     private final Map<String, Kernel> kernels = new HashMap<>();
 
@@ -53,9 +56,10 @@ final class ClLauncher {
     }
 
     /** One work item per element 0..n-1 (the kernel ignores items past n); nothing when n is 0. */
-    void items(String name, long n, Object... args) {
+    @Override
+    public void items(KernelEntry entry, long n, Object... args) {
         if (n <= 0) return;
-        Kernel k = kernel(name);
+        Kernel k = kernel(entry.entry());
         long local = k.itemGroup;
         run(k, new long[] {roundUp(n, local)}, new long[] {local}, args);
     }
@@ -65,28 +69,30 @@ final class ClLauncher {
      * {@link ClTuning#rowRun()} elements of one row; the kernel's first two arguments are the
      * number of items and the run length (CHUNKED in prelude.h), then args.
      */
-    void rows(String name, long rows, int length, Object... args) {
+    @Override
+    public void rows(KernelEntry entry, long rows, int length, Object... args) {
         if (rows <= 0 || length <= 0) return;
         int chunk = device.tuning.rowRun();
         long items = rows * ((length + chunk - 1) / chunk);
         Object[] all = new Object[args.length + 2];
-        all[0] = ClShapes.index(items, name + " work items");
+        all[0] = Shapes.index(items, entry.entry() + " work items");
         all[1] = chunk;
         System.arraycopy(args, 0, all, 2, args.length);
-        items(name, items, all);
+        items(entry, items, all);
     }
 
     /** One work-group per output of a tree reduction (the kernel's local size is a power of two). */
-    void groups(String name, long groups, Object... args) {
+    @Override
+    public void groups(KernelEntry entry, long groups, Object... args) {
         if (groups <= 0) return;
-        Kernel k = kernel(name);
+        Kernel k = kernel(entry.entry());
         run(k, new long[] {groups * k.reduceGroup}, new long[] {k.reduceGroup}, args);
     }
 
     /** An explicit launch; global sizes must be multiples of the local ones. */
-    void grid(String name, long[] global, long[] local, Object... args) {
+    void grid(KernelEntry entry, long[] global, long[] local, Object... args) {
         for (long g : global) if (g <= 0) return;
-        run(kernel(name), global, local, args);
+        run(kernel(entry.entry()), global, local, args);
     }
 
     static long roundUp(long n, long multiple) {

@@ -7,6 +7,7 @@ import io.neurite.device.DeviceException;
 import io.neurite.device.DeviceInfo;
 import io.neurite.device.Kernels;
 import io.neurite.device.Op;
+import io.neurite.kernels.CommonKernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.EnumSet;
@@ -61,12 +62,12 @@ final class OpenClDevice extends Device {
 
     @Override
     public Set<Op> supportedOps() {
-        return EnumSet.copyOf(OpenClKernels.SUPPORTED);
+        return EnumSet.copyOf(CommonKernels.SUPPORTED);
     }
 
     @Override
     public boolean supports(Op op) {
-        return OpenClKernels.SUPPORTED.contains(op); // asked on every op: no copy
+        return CommonKernels.SUPPORTED.contains(op); // asked on every op: no copy
     }
 
     cl_command_queue queue() {

@@ -1,37 +1,33 @@
-package io.neurite.cuda;
+package io.neurite.kernels;
 
-import static io.neurite.cuda.CudaLauncher.memory;
-
-import io.neurite.cuda.GpuDriver.DeviceMemory;
 import io.neurite.device.Buffer;
 import io.neurite.device.Conv2dSpec;
 import io.neurite.device.DeviceException;
 import io.neurite.device.Pool2dSpec;
 import io.neurite.device.Window2d;
+import io.neurite.kernels.CommonKernels.Scratch;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Convolution and pooling on NCHW images (kernels in neurite/common/windows.h), planned as the
- * OpenCL backend plans them.
+ * Convolution and pooling on NCHW images (kernels in neurite/common/windows.h).
  *
  * <p>Convolution is im2col plus batched GEMM, a group of images at a time, with the column matrix
- * {@code col[image][K][P]} (K = c kh kw, P = outH outW) in scratch memory from the caching
- * allocator:
+ * {@code col[image][K][P]} (K = c kh kw, P = outH outW) in scratch memory:
  * <ul>
  *   <li>forward: {@code y[b] = w[f][K] col[b]}, one product per image sharing w;</li>
  *   <li>backward data: {@code dcol[b] = w^T dy[b]}, then col2im gathers dcol onto dx;</li>
  *   <li>backward filter: {@code partial[b] = dy[b] col[b]^T}, then a tree reduction over the images
  *       of the group, added up over the groups.</li>
  * </ul>
- * A 1x1 kernel with stride 1 and no padding reads x (and writes dx) directly. Pooling is one
- * thread per output (forward) or per input cell (backward, gathering), for any stride and padding.
+ * A 1x1 kernel with stride 1 and no padding reads x (and writes dx) directly. Pooling is one item
+ * per output (forward) or per input cell (backward, gathering), for any stride and padding.
  */
-final class CudaWindows {
+final class Windows {
     /** The most floats a group's column matrix may take (64 MiB), so big layers go a group at a time. */
     private static final long MAX_COLUMNS = 16L << 20;
 
-    private CudaWindows() {
+    private Windows() {
     }
 
     /** The window's eight ints, in the order of WINDOW_PARAMS. */
@@ -46,10 +42,10 @@ final class CudaWindows {
             int k = s.c() * w.kernelH() * w.kernelW(), p = w.outH() * w.outW();
             boolean identity = w.kernelH() == 1 && w.kernelW() == 1 && w.strideH() == 1 && w.strideW() == 1
                     && w.padTop() == 0 && w.padLeft() == 0 && w.outH() == s.h() && w.outW() == s.w();
-            long perImage = Math.max(1, CudaShapes.index((long) k * p, "conv2d column matrix"));
+            long perImage = Math.max(1, Shapes.index((long) k * p, "conv2d column matrix"));
             int group = (int) Math.max(1, Math.min(Math.max(1, s.n()), MAX_COLUMNS / perImage));
-            return new Plan(s, k, p, CudaShapes.index(s.inputLength() / Math.max(1, s.n()), "conv2d image"),
-                    CudaShapes.index((long) s.filters() * p, "conv2d output image"), group, identity);
+            return new Plan(s, k, p, Shapes.index(s.inputLength() / Math.max(1, s.n()), "conv2d image"),
+                    Shapes.index((long) s.filters() * p, "conv2d output image"), group, identity);
         }
 
         int count(int i0) {
@@ -60,12 +56,18 @@ final class CudaWindows {
             return (long) group * k * p;
         }
 
-        /** Fills col with the column matrices of images [i0, i0 + count) (not called for the identity window). */
-        void columns(CudaDevice d, DeviceMemory x, int i0, int count, DeviceMemory col) {
+        /** Column memory for the whole call: x itself when the window is the identity, else scratch. */
+        <M> M columnsOf(CommonKernels<M> d, M x) {
+            return identity ? x : d.scratch(Scratch.CONV_COLUMNS, columnFloats());
+        }
+
+        /** Fills col with the column matrices of images [i0, i0 + count) (nothing for the identity window). */
+        void columns(Launcher run, Object x, int i0, int count, Object col) {
+            if (identity) return;
             List<Object> args = new ArrayList<>(List.of(s.c(), s.h(), s.w()));
             window(args, s.window());
             args.addAll(List.of(x, i0 * inLen, col));
-            d.launcher().rows(PtxKernel.IM2COL, (long) count * k * s.window().outH(), s.window().outW(), args.toArray());
+            run.rows(KernelEntry.IM2COL, (long) count * k * s.window().outH(), s.window().outW(), args.toArray());
         }
 
         int columnsOffset(int i0) {
@@ -75,88 +77,92 @@ final class CudaWindows {
         int columnsStride() {
             return identity ? inLen : k * p;
         }
-    }
 
-    static void convForward(CudaDevice d, Conv2dSpec s, Buffer x, Buffer w, Buffer y) {
-        Plan g = Plan.of(s);
-        if (g.outLen == 0 || s.n() == 0) return;
-        DeviceMemory col = g.identity ? memory(x) : d.scratch(g.columnFloats());
-        try {
-            for (int i0 = 0; i0 < s.n(); i0 += g.group) {
-                int count = g.count(i0);
-                if (!g.identity) g.columns(d, memory(x), i0, count, col);
-                CudaGemm.run(d, false, false, count, s.filters(), g.p, g.k, 1f, memory(w), 0, 0, col, g.columnsOffset(i0),
-                        g.columnsStride(), 0f, memory(y), i0 * g.outLen, g.outLen);
-            }
-        } finally {
-            if (!g.identity) d.recycle(col);
+        <M> void recycleColumns(CommonKernels<M> d, M col) {
+            if (!identity) d.recycle(col);
         }
     }
 
-    static void convBackwardData(CudaDevice d, Conv2dSpec s, Buffer dy, Buffer w, Buffer dx) {
+    static <M> void convForward(CommonKernels<M> d, Conv2dSpec s, Buffer x, Buffer w, Buffer y) {
+        Plan g = Plan.of(s);
+        if (g.outLen == 0 || s.n() == 0) return;
+        M col = g.columnsOf(d, d.memory(x));
+        try {
+            for (int i0 = 0; i0 < s.n(); i0 += g.group) {
+                int count = g.count(i0);
+                g.columns(d.run, d.memory(x), i0, count, col);
+                d.gemm(false, false, count, s.filters(), g.p, g.k, 1f, d.memory(w), 0, 0, col, g.columnsOffset(i0),
+                        g.columnsStride(), 0f, d.memory(y), i0 * g.outLen, g.outLen);
+            }
+        } finally {
+            g.recycleColumns(d, col);
+        }
+    }
+
+    static <M> void convBackwardData(CommonKernels<M> d, Conv2dSpec s, Buffer dy, Buffer w, Buffer dx) {
         Plan g = Plan.of(s);
         if (g.outLen == 0) { // no window reads the input, so nothing flows back
-            d.fill(memory(dx), 0, s.inputLength());
+            d.fillWords(d.memory(dx), 0, s.inputLength());
             return;
         }
         if (s.n() == 0) return;
-        DeviceMemory dcol = g.identity ? memory(dx) : d.scratch(g.columnFloats());
+        M dcol = g.columnsOf(d, d.memory(dx));
         try {
             for (int i0 = 0; i0 < s.n(); i0 += g.group) {
                 int count = g.count(i0);
-                CudaGemm.run(d, true, false, count, g.k, g.p, s.filters(), 1f, memory(w), 0, 0, memory(dy), i0 * g.outLen,
+                d.gemm(true, false, count, g.k, g.p, s.filters(), 1f, d.memory(w), 0, 0, d.memory(dy), i0 * g.outLen,
                         g.outLen, 0f, dcol, g.columnsOffset(i0), g.columnsStride());
                 if (g.identity) continue;
                 List<Object> args = new ArrayList<>(List.of(s.c(), s.h(), s.w()));
                 window(args, s.window());
-                args.addAll(List.of(dcol, memory(dx), i0 * g.inLen));
-                d.launcher().rows(PtxKernel.COL2IM, (long) count * s.c() * s.h(), s.w(), args.toArray());
+                args.addAll(List.of(dcol, d.memory(dx), i0 * g.inLen));
+                d.run.rows(KernelEntry.COL2IM, (long) count * s.c() * s.h(), s.w(), args.toArray());
             }
         } finally {
-            if (!g.identity) d.recycle(dcol);
+            g.recycleColumns(d, dcol);
         }
     }
 
-    static void convBackwardFilter(CudaDevice d, Conv2dSpec s, Buffer x, Buffer dy, Buffer dw) {
+    static <M> void convBackwardFilter(CommonKernels<M> d, Conv2dSpec s, Buffer x, Buffer dy, Buffer dw) {
         Plan g = Plan.of(s);
-        int fk = CudaShapes.index((long) s.filters() * g.k, "conv2d filter");
+        int fk = Shapes.index((long) s.filters() * g.k, "conv2d filter");
         if (g.outLen == 0 || s.n() == 0) { // an empty sum
-            d.fill(memory(dw), 0, fk);
+            d.fillWords(d.memory(dw), 0, fk);
             return;
         }
-        DeviceMemory col = g.identity ? memory(x) : d.scratch(g.columnFloats());
-        DeviceMemory partial = d.scratch((long) g.group * fk);
-        DeviceMemory sum = g.group < s.n() ? d.scratch(fk) : null;
+        M col = g.columnsOf(d, d.memory(x));
+        M partial = d.scratch(Scratch.CONV_PARTIAL, (long) g.group * fk);
+        M sum = g.group < s.n() ? d.scratch(Scratch.CONV_SUM, fk) : null;
         try {
             for (int i0 = 0; i0 < s.n(); i0 += g.group) {
                 int count = g.count(i0);
-                if (!g.identity) g.columns(d, memory(x), i0, count, col);
-                CudaGemm.run(d, false, true, count, s.filters(), g.k, g.p, 1f, memory(dy), i0 * g.outLen, g.outLen, col,
+                g.columns(d.run, d.memory(x), i0, count, col);
+                d.gemm(false, true, count, s.filters(), g.k, g.p, 1f, d.memory(dy), i0 * g.outLen, g.outLen, col,
                         g.columnsOffset(i0), g.columnsStride(), 0f, partial, 0, fk);
                 if (i0 == 0) {
-                    d.launcher().groups(PtxKernel.REDUCE_AXIS, fk, 0, count, fk, partial, memory(dw));
+                    d.run.groups(KernelEntry.REDUCE_AXIS, fk, 0, count, fk, partial, dw);
                 } else {
-                    d.launcher().groups(PtxKernel.REDUCE_AXIS, fk, 0, count, fk, partial, sum);
-                    d.launcher().items(PtxKernel.AXPY, fk, fk, 1f, sum, memory(dw));
+                    d.run.groups(KernelEntry.REDUCE_AXIS, fk, 0, count, fk, partial, sum);
+                    d.run.items(KernelEntry.AXPY, fk, fk, 1f, sum, dw);
                 }
             }
         } finally {
-            if (!g.identity) d.recycle(col);
+            g.recycleColumns(d, col);
             d.recycle(partial);
             if (sum != null) d.recycle(sum);
         }
     }
 
     /** Pooling's kernels, after refusing a window that covers only padding (it has no value). */
-    static void pool(CudaDevice d, PtxKernel kernel, Pool2dSpec s, boolean perOutput, Object... buffers) {
+    static void pool(Launcher run, KernelEntry kernel, Pool2dSpec s, boolean perOutput, Object... buffers) {
         Window2d w = s.window();
         checkWindows(s);
         List<Object> args = new ArrayList<>(List.of(s.h(), s.w()));
         window(args, w);
         args.addAll(List.of(buffers));
         long planes = (long) s.n() * s.c();
-        if (perOutput) d.launcher().rows(kernel, planes * w.outH(), w.outW(), args.toArray());
-        else d.launcher().rows(kernel, planes * s.h(), s.w(), args.toArray());
+        if (perOutput) run.rows(kernel, planes * w.outH(), w.outW(), args.toArray());
+        else run.rows(kernel, planes * s.h(), s.w(), args.toArray());
     }
 
     /** As the CPU backend: windows slide monotonically, so checking the first and last of each axis suffices. */

@@ -1,4 +1,4 @@
-package io.neurite.opencl;
+package io.neurite.kernels;
 
 import io.neurite.device.DeviceException;
 import java.util.ArrayList;
@@ -6,21 +6,24 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Shapes and strides as the strided kernels take them: {@value #MAX_RANK} axes (the kernels'
- * MAX_RANK), passed as plain int arguments. Axes of length one are dropped and neighbouring axes
- * that every operand walks contiguously are merged first, so a bias add over [n, c, h, w] becomes a
- * two- or three-axis walk; the result is padded with leading axes of length one.
+ * Shapes and strides as the strided kernels take them (binary_strided, copy_strided):
+ * {@value #MAX_RANK} axes (MAX_RANK of prelude.h), passed as plain int arguments. Axes of length
+ * one are dropped and neighbouring axes that every operand walks contiguously are merged first, so
+ * a bias add over [n, c, h, w] becomes a two- or three-axis walk; the result is padded with
+ * leading axes of length one. The kernels index in 32-bit ints, so {@link #index} refuses anything
+ * larger.
  */
-final class ClShapes {
-    static final int MAX_RANK = 6;
+public final class Shapes {
+    /** MAX_RANK of prelude.h. */
+    public static final int MAX_RANK = 6;
 
-    private ClShapes() {
+    private Shapes() {
     }
 
     /** A shape with one stride array per operand, merged and padded to MAX_RANK axes. */
-    record Walk(int[] shape, int[][] strides) {
+    public record Walk(int[] shape, int[][] strides) {
         /** The kernel arguments: the shape's MAX_RANK ints, then each operand's strides. */
-        List<Object> args() {
+        public List<Object> args() {
             List<Object> args = new ArrayList<>();
             for (int d : shape) args.add(d);
             for (int[] s : strides) for (int v : s) args.add(v);
@@ -28,13 +31,13 @@ final class ClShapes {
         }
 
         /** The length of the innermost axis, along which the kernels take runs. */
-        int inner() {
+        public int inner() {
             return shape[MAX_RANK - 1];
         }
     }
 
     /** Merges and pads shape with each operand's strides; fails past MAX_RANK axes after merging. */
-    static Walk walk(int[] shape, int[]... strides) {
+    public static Walk walk(int[] shape, int[]... strides) {
         List<Integer> dims = new ArrayList<>();
         List<int[]> st = new ArrayList<>();
         for (int axis = 0; axis < shape.length; axis++) {
@@ -51,7 +54,7 @@ final class ClShapes {
         }
         if (dims.size() > MAX_RANK) {
             throw new DeviceException("strided walk over " + Arrays.toString(shape) + " needs " + dims.size()
-                    + " axes after merging; the OpenCL kernels take at most " + MAX_RANK);
+                    + " axes after merging; the OpenCL and CUDA kernels take at most " + MAX_RANK);
         }
         int pad = MAX_RANK - dims.size();
         int[] outShape = new int[MAX_RANK];
@@ -73,16 +76,16 @@ final class ClShapes {
     }
 
     /** The number of elements of shape. */
-    static long size(int[] shape) {
+    public static long size(int[] shape) {
         long n = 1;
         for (int d : shape) n *= d;
         return n;
     }
 
     /** An element count or offset as the kernels' int, refusing anything beyond it. */
-    static int index(long v, String what) {
+    public static int index(long v, String what) {
         if (v < 0 || v > Integer.MAX_VALUE) {
-            throw new DeviceException(what + " " + v + " is beyond the OpenCL kernels' 32-bit indexing");
+            throw new DeviceException(what + " " + v + " is beyond the OpenCL and CUDA kernels' 32-bit indexing");
         }
         return (int) v;
     }

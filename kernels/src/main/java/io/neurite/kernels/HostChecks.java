@@ -1,0 +1,54 @@
+package io.neurite.kernels;
+
+import io.neurite.device.Buffer;
+import io.neurite.device.DeviceException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Checks of what only the data can reveal, done on the host before a kernel runs: labels and
+ * embedding ids outside their range. They are small int buffers, so reading them costs a wait for
+ * the queue (or stream) and a few bytes, and the error names the row or position exactly as the
+ * CPU backend's does, where a kernel would have read or written out of bounds (and, on a GPU, left
+ * the context unusable).
+ */
+final class HostChecks {
+    private HostChecks() {
+    }
+
+    static void labels(Buffer labels, int rows, int cols) {
+        int[] ls = ints(labels, rows);
+        int r = firstOutside(ls, cols);
+        if (r >= 0) {
+            throw new DeviceException("SOFTMAX_CROSS_ENTROPY: label " + ls[r] + " of row " + r
+                    + " is outside the " + cols + " classes [0, " + cols + ")");
+        }
+    }
+
+    static void ids(Buffer ids, int count, long vocab) {
+        int[] v = ints(ids, count);
+        int i = firstOutside(v, vocab);
+        if (i >= 0) {
+            throw new DeviceException("EMBEDDING: id " + v[i] + " at position " + i
+                    + " is outside the vocabulary of " + vocab + " rows [0, " + vocab + ")");
+        }
+    }
+
+    /** The position of the first value outside [0, bound), or -1 when all are inside. */
+    private static int firstOutside(int[] values, long bound) {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] < 0 || values[i] >= bound) return i;
+        }
+        return -1;
+    }
+
+    /** The first n ints of an int32 buffer, after everything queued before. */
+    private static int[] ints(Buffer b, int n) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate((long) n * 4, 4);
+            b.copyTo(0, seg);
+            return seg.toArray(ValueLayout.JAVA_INT);
+        }
+    }
+}
