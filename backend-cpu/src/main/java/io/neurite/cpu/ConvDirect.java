@@ -46,7 +46,7 @@ final class ConvDirect {
     private static final long MIN_MACS_PER_TASK = 1L << 24;
     /** Floats of padded images and wide dy rows the filter gradient lays out at once (256 KiB, L2-sized). */
     private static final int GROUP_FLOATS = 1 << 16;
-    /** Per-thread scratch: padded image, wide rows (y, dy or T), padded gradient. */
+    /** Per-thread scratch: padded images, wide rows (y, dy or T), padded gradient or per-lane sums. */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][0]);
 
     private ConvDirect() {
@@ -99,6 +99,7 @@ final class ConvDirect {
                     }
                 }
                 Arrays.fill(dxp, 0, g.paddedLength, 0f);
+                // whole rows: the dropped columns of T are zero (dyw is zero there), and masked stores cost several times more
                 for (int q = 0; q < g.taps; q++) addRow(t, q * g.wideColumns, dxp, off[q], g.wideColumns);
                 g.crop(dxp, dx, b * c * g.h * g.w);
             }
@@ -118,10 +119,11 @@ final class ConvDirect {
         for (int r = 0; r < fr; r++) rows[r] = r * g.wideColumns;
         int group = (int) Math.max(1, Math.min(s.n(), GROUP_FLOATS / (g.paddedLength + dyLength)));
         int runs = (int) Math.max(1, Math.min(Parallel.THREADS, s.n() / Math.max(1, g.grain())));
-        float[][] lanes = new float[runs][fr * qr * VL];
+        double[][] partial = new double[runs][f * g.taps];
         Parallel.forRange(runs, 1, (r0, r1) -> {
             float[] xs = scratch(0, group * g.paddedLength, true), ds = scratch(1, group * dyLength, true);
             for (int run = r0; run < r1; run++) {
+                float[] lanes = scratch(2, fr * qr * VL, true);
                 int from = (int) ((long) s.n() * run / runs), to = (int) ((long) s.n() * (run + 1) / runs);
                 for (int b = from; b < to; b += group) {
                     int count = Math.min(group, to - b);
@@ -131,22 +133,24 @@ final class ConvDirect {
                     }
                     for (int ft = 0; ft < fr; ft += DT) {
                         for (int qt = 0; qt < qr; qt += DT) {
-                            dots(ds, rows, ft, dyLength, xs, off, qt, g.paddedLength, count, g.wideColumns,
-                                    lanes[run], (ft * qr + qt * DT) * VL);
+                            dots(ds, rows, ft, dyLength, xs, off, qt, g.paddedLength, count, g.wideColumns, lanes, (ft * qr + qt * DT) * VL);
                         }
+                    }
+                }
+                for (int ff = 0; ff < f; ff++) {
+                    for (int q = 0; q < g.taps; q++) {
+                        int at = ((ff / DT * DT) * qr + (q / DT) * DT * DT + (ff % DT) * DT + q % DT) * VL;
+                        double sum = 0;
+                        for (int l = 0; l < VL; l++) sum += lanes[at + l];
+                        partial[run][ff * g.taps + q] = sum;
                     }
                 }
             }
         });
-        for (int ff = 0; ff < f; ff++) {
-            for (int q = 0; q < g.taps; q++) {
-                double sum = 0;
-                for (float[] part : lanes) {
-                    int at = ((ff / DT * DT) * qr + (q / DT) * DT * DT + (ff % DT) * DT + q % DT) * VL;
-                    for (int l = 0; l < VL; l++) sum += part[at + l];
-                }
-                dw[ff * g.taps + q] = (float) sum;
-            }
+        for (int k = 0; k < f * g.taps; k++) {
+            double sum = 0;
+            for (double[] part : partial) sum += part[k];
+            dw[k] = (float) sum;
         }
     }
 

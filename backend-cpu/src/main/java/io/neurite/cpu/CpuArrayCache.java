@@ -12,18 +12,17 @@ import java.util.Map;
  * gradients every step, so after the first one a step allocates nothing: no garbage for the
  * collector (whose heap growth is most of the process's resident memory), no page faults, and
  * arrays that are still in cache. A reused array is zeroed, as {@link io.neurite.device.Device#allocate}
- * promises. What is kept is capped ({@code -Dneurite.cpu.cacheMiB}, default an eighth of the heap
- * and at most 256 MiB); past the cap closed arrays are left to the collector.
+ * promises. What is kept is capped ({@code -Dneurite.cpu.cacheMiB}, default 64 MiB, about one
+ * training step of a mid-sized model); past the cap closed arrays are left to the collector.
  */
 final class CpuArrayCache {
-    private static final long CAP_BYTES = Math.min(256L << 20, Math.max(16L << 20, Long.getLong("neurite.cpu.cacheMiB",
-            Runtime.getRuntime().maxMemory() >> 23) << 20));
+    private static final long CAP_BYTES = Math.max(0, Long.getLong("neurite.cpu.cacheMiB", 64)) << 20;
     private final Map<Long, ArrayDeque<Object>> free = new HashMap<>();
     private long cachedBytes;
     private boolean closed;
 
-    /** A zero-filled float[] (FLOAT32) or int[] (INT32) of the given length. */
-    Object take(DType dtype, int length) {
+    /** A float[] (FLOAT32) or int[] (INT32) of the given length, zero-filled if asked. */
+    Object take(DType dtype, int length, boolean zeroed) {
         Object a = null;
         if (length > 0) {
             synchronized (this) {
@@ -35,6 +34,7 @@ final class CpuArrayCache {
             }
         }
         if (a == null) return dtype == DType.FLOAT32 ? new float[length] : new int[length];
+        if (!zeroed) return a;
         if (a instanceof float[] f) Arrays.fill(f, 0f);
         else Arrays.fill((int[]) a, 0);
         return a;

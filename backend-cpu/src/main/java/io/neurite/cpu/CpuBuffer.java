@@ -16,13 +16,14 @@ final class CpuBuffer extends Buffer {
     private float[] floats;
     private int[] ints;
 
-    CpuBuffer(Device device, DType dtype, long length, CpuArrayCache cache) {
+    /** @param zeroed whether the elements must start at zero (else a reused array keeps old values for the caller to overwrite) */
+    CpuBuffer(Device device, DType dtype, long length, CpuArrayCache cache, boolean zeroed) {
         super(device, dtype, length);
         if (length > Integer.MAX_VALUE - 8) {
             throw new DeviceException(device.id() + ": " + length + " elements exceed a CPU buffer's limit of 2^31-9");
         }
         this.cache = cache;
-        Object array = cache.take(dtype, (int) length);
+        Object array = cache.take(dtype, (int) length, zeroed);
         if (dtype == DType.FLOAT32) floats = (float[]) array;
         else ints = (int[]) array;
     }

@@ -22,7 +22,12 @@ final class CpuDevice extends Device {
 
     @Override
     protected Buffer allocateBuffer(DType dtype, long length) {
-        return new CpuBuffer(this, dtype, length, cache);
+        return new CpuBuffer(this, dtype, length, cache, true);
+    }
+
+    @Override
+    protected Buffer allocateBufferToOverwrite(DType dtype, long length) {
+        return new CpuBuffer(this, dtype, length, cache, false);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.neurite.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -28,12 +27,14 @@ final class CpuRecurrentVector {
         return FloatVector.fromArray(S, a, off);
     }
 
+    // VectorMath, not lanewise(EXP/TANH): those give other bits interpreted than compiled, so
+    // training would depend on when the JIT got to this loop.
     private static FloatVector sigmoid(FloatVector v) {
-        return FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+        return VectorMath.sigmoid(v);
     }
 
     private static FloatVector tanh(FloatVector v) {
-        return v.lanewise(VectorOperators.TANH);
+        return VectorMath.tanh(v);
     }
 
     /** {@code v (1 - v)}: the sigmoid's derivative from its output. */

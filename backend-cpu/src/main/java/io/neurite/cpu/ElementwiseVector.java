@@ -22,6 +22,13 @@ final class ElementwiseVector {
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     /** Elements summed in float lanes before the running total moves to double. */
     private static final int SUM_BLOCK = 1024;
+    /**
+     * Elements per call of a loop's block method. A kernel called once a batch would run many
+     * batches interpreted, where the Vector API is a hundred times slower and allocates on every
+     * operation, before its invocation count earned a compilation; a block method is called a
+     * hundred times a batch and is compiled within the first few. C2 then inlines it back.
+     */
+    private static final int JIT_BLOCK = 64;
 
     private ElementwiseVector() {
     }
@@ -57,6 +64,10 @@ final class ElementwiseVector {
 
     /** {@code dx = x > 0 ? dy : slope dy} on [from, to). */
     static void leakyBackward(float[] x, float[] dy, float[] dx, int from, int to, float slope) {
+        for (int b = from; b < to; b += JIT_BLOCK) leakyBackwardBlock(x, dy, dx, b, Math.min(to, b + JIT_BLOCK), slope);
+    }
+
+    private static void leakyBackwardBlock(float[] x, float[] dy, float[] dx, int from, int to, float slope) {
         int i = from;
         for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
             FloatVector g = FloatVector.fromArray(S, dy, i);
@@ -74,6 +85,10 @@ final class ElementwiseVector {
      * with the same 32-bit wrap-around arithmetic, so the mask matches it bit for bit.
      */
     static void dropout(float[] x, float[] mask, float[] y, int from, int to, float rate, long seed, float keep) {
+        for (int b = from; b < to; b += JIT_BLOCK) dropoutBlock(x, mask, y, b, Math.min(to, b + JIT_BLOCK), rate, seed, keep);
+    }
+
+    private static void dropoutBlock(float[] x, float[] mask, float[] y, int from, int to, float rate, long seed, float keep) {
         int i = from;
         for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
             FloatVector scale = dropoutScale(i, rate, seed, keep);
@@ -150,6 +165,10 @@ final class ElementwiseVector {
     }
 
     static void sigmoid(float[] x, float[] y, int from, int to) {
+        for (int b = from; b < to; b += JIT_BLOCK) sigmoidBlock(x, y, b, Math.min(to, b + JIT_BLOCK));
+    }
+
+    private static void sigmoidBlock(float[] x, float[] y, int from, int to) {
         int i = from;
         for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
             sigmoid(FloatVector.fromArray(S, x, i)).intoArray(y, i);
@@ -165,6 +184,10 @@ final class ElementwiseVector {
     }
 
     static void tanh(float[] x, float[] y, int from, int to) {
+        for (int b = from; b < to; b += JIT_BLOCK) tanhBlock(x, y, b, Math.min(to, b + JIT_BLOCK));
+    }
+
+    private static void tanhBlock(float[] x, float[] y, int from, int to) {
         int i = from;
         for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
             VectorMath.tanh(FloatVector.fromArray(S, x, i)).intoArray(y, i);

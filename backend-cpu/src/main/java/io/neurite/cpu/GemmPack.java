@@ -15,38 +15,41 @@ import java.util.Arrays;
 final class GemmPack {
     /** k-steps per chunk when the destination is written with a stride. */
     private static final int PB = 64;
+    /** Rows per panel of A: the vector kernel's tile height, a constant so the copies unroll. */
+    static final int MR = 8;
 
     private GemmPack() {
     }
 
     /**
-     * Packs rows [i0, i0+rows) by k-range [p0, p0+kc) of {@code alpha op(A)} into panels of mr
-     * rows, k-major: {@code dst[q kc mr + p mr + r] = alpha A(i0 + q mr + r, p0 + p)}. Alpha is
+     * Packs rows [i0, i0+rows) by k-range [p0, p0+kc) of {@code alpha op(A)} into panels of MR
+     * rows, k-major: {@code dst[q kc MR + p MR + r] = alpha A(i0 + q MR + r, p0 + p)}. Alpha is
      * applied here, where it costs one multiply per packed element instead of one per output.
      */
-    static void packA(GemmArgs g, int i0, int rows, int p0, int kc, int mr, float[] dst) {
+    static void packA(GemmArgs g, int i0, int rows, int p0, int kc, float[] dst) {
         float[] a = g.a();
         float alpha = g.alpha();
-        int panels = (rows + mr - 1) / mr;
-        if (rows % mr != 0) Arrays.fill(dst, (panels - 1) * kc * mr, panels * kc * mr, 0f);
+        int panels = (rows + MR - 1) / MR;
+        if (rows % MR != 0) Arrays.fill(dst, (panels - 1) * kc * MR, panels * kc * MR, 0f);
         if (g.ta()) {
             // A is stored k x m: row p0+p of storage holds op(A)'s column, `rows` floats in a run
+            int full = rows / MR * MR;
             for (int p = 0; p < kc; p++) {
                 int src = g.aIndex(i0, p0 + p);
-                for (int q = 0, r0 = 0; r0 < rows; q++, r0 += mr) {
-                    int d = q * kc * mr + p * mr, s = src + r0, valid = Math.min(mr, rows - r0);
-                    for (int r = 0; r < valid; r++) dst[d + r] = alpha * a[s + r];
+                for (int r0 = 0, d = p * MR; r0 < full; r0 += MR, d += kc * MR) {
+                    for (int r = 0; r < MR; r++) dst[d + r] = alpha * a[src + r0 + r];
                 }
+                for (int r = full, d = full * kc + p * MR; r < rows; r++) dst[d + r - full] = alpha * a[src + r];
             }
             return;
         }
-        for (int q = 0, r0 = 0; r0 < rows; q++, r0 += mr) {
-            int base = q * kc * mr, valid = Math.min(mr, rows - r0);
+        for (int q = 0, r0 = 0; r0 < rows; q++, r0 += MR) {
+            int base = q * kc * MR, valid = Math.min(MR, rows - r0);
             for (int pb = 0; pb < kc; pb += PB) {
                 int len = Math.min(PB, kc - pb);
                 for (int r = 0; r < valid; r++) {
-                    int s = g.aIndex(i0 + r0 + r, p0 + pb), d = base + pb * mr + r;
-                    for (int p = 0; p < len; p++) dst[d + p * mr] = alpha * a[s + p];
+                    int s = g.aIndex(i0 + r0 + r, p0 + pb), d = base + pb * MR + r;
+                    for (int p = 0; p < len; p++) dst[d + p * MR] = alpha * a[s + p];
                 }
             }
         }

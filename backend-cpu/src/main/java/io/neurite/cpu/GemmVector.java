@@ -30,7 +30,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class GemmVector implements GemmEngine {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int VL = S.length();
-    static final int MR = 8;
+    static final int MR = GemmPack.MR;
     static final int NR = 2 * VL;
     private static final int KC = Integer.getInteger("neurite.cpu.gemm.kc", 1024);
     private static final int MC = Integer.getInteger("neurite.cpu.gemm.mc", 64);
@@ -94,7 +94,7 @@ final class GemmVector implements GemmEngine {
         float beta = pc == 0 ? g.beta() : 1f;
         for (int ic = i0; ic < i1; ic += mcMax) {
             int mc = Math.min(mcMax, i1 - ic);
-            GemmPack.packA(g, ic, mc, pc, kb, MR, ap);
+            GemmPack.packA(g, ic, mc, pc, kb, ap);
             int co = g.cOff() + ic * n + jc;
             for (int jr = 0; jr < nc; jr += NR) {
                 for (int ir = 0; ir < mc; ir += MR) {

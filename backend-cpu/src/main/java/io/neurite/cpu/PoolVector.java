@@ -28,26 +28,28 @@ final class PoolVector {
     static void maxForward(Pool2dSpec s, float[] x, float[] y, int[] indices, int from, int to, int[] firstCell) {
         Window2d win = s.window();
         int kh = win.kernelH(), kw = win.kernelW(), w = s.w(), inPlane = s.h() * w, outPlane = win.outH() * win.outW();
-        for (int plane = from; plane < to; plane++) {
-            int base = plane * inPlane, out = plane * outPlane;
-            for (int o = 0; o < outPlane; o += S.length()) {
-                VectorMask<Float> m = S.indexInRange(o, outPlane);
-                IntVector first = IntVector.fromArray(I, firstCell, o).add(base);
-                FloatVector best = FloatVector.fromArray(S, x, base, firstCell, o, m);
-                IntVector at = first;
-                for (int ky = 0; ky < kh; ky++) {
-                    for (int kx = ky == 0 ? 1 : 0; kx < kw; kx++) {
-                        int d = ky * w + kx;
-                        FloatVector v = FloatVector.fromArray(S, x, base + d, firstCell, o, m);
-                        VectorMask<Float> wins = v.compare(VectorOperators.GT, best)
-                                .or(v.test(VectorOperators.IS_NAN).andNot(best.test(VectorOperators.IS_NAN)));
-                        best = best.blend(v, wins);
-                        at = at.blend(first.add(d), wins.cast(I));
-                    }
+        // one call per plane, so the JIT compiles the plane loop after a few batches rather than a few hundred
+        for (int plane = from; plane < to; plane++) plane(x, y, indices, plane * inPlane, plane * outPlane, outPlane, kh, kw, w, firstCell);
+    }
+
+    private static void plane(float[] x, float[] y, int[] indices, int base, int out, int outPlane, int kh, int kw, int w, int[] firstCell) {
+        for (int o = 0; o < outPlane; o += S.length()) {
+            VectorMask<Float> m = S.indexInRange(o, outPlane);
+            IntVector first = IntVector.fromArray(I, firstCell, o).add(base);
+            FloatVector best = FloatVector.fromArray(S, x, base, firstCell, o, m);
+            IntVector at = first;
+            for (int ky = 0; ky < kh; ky++) {
+                for (int kx = ky == 0 ? 1 : 0; kx < kw; kx++) {
+                    int d = ky * w + kx;
+                    FloatVector v = FloatVector.fromArray(S, x, base + d, firstCell, o, m);
+                    // v > best, or v NaN and best not: the same as !(v <= best) while best is not NaN
+                    VectorMask<Float> wins = v.compare(VectorOperators.LE, best).not().and(best.compare(VectorOperators.EQ, best));
+                    best = best.blend(v, wins);
+                    at = at.blend(first.add(d), wins.cast(I));
                 }
-                best.intoArray(y, out + o, m);
-                if (indices != null) at.intoArray(indices, out + o, m.cast(I));
             }
+            best.intoArray(y, out + o, m);
+            if (indices != null) at.intoArray(indices, out + o, m.cast(I));
         }
     }
 

@@ -45,23 +45,27 @@ public abstract class Device implements AutoCloseable {
 
     /** Allocates a zero-filled buffer. */
     public final Buffer allocate(DType dtype, long length) {
+        return allocate(dtype, length, true);
+    }
+
+    private Buffer allocate(DType dtype, long length, boolean zeroed) {
         requireOpen();
         if (length < 0) throw new DeviceException(id() + ": cannot allocate " + length + " elements");
-        Buffer b = allocateBuffer(dtype, length);
+        Buffer b = zeroed ? allocateBuffer(dtype, length) : allocateBufferToOverwrite(dtype, length);
         liveBuffers.incrementAndGet();
         return b;
     }
 
     /** Allocates a float32 buffer holding a copy of data. */
     public final Buffer upload(float[] data) {
-        Buffer b = allocate(DType.FLOAT32, data.length);
+        Buffer b = allocate(DType.FLOAT32, data.length, false);
         b.copyFrom(data);
         return b;
     }
 
     /** Allocates an int32 buffer holding a copy of data. */
     public final Buffer upload(int[] data) {
-        Buffer b = allocate(DType.INT32, data.length);
+        Buffer b = allocate(DType.INT32, data.length, false);
         b.copyFrom(data);
         return b;
     }
@@ -115,6 +119,14 @@ public abstract class Device implements AutoCloseable {
     protected abstract Kernels kernels();
 
     protected abstract Buffer allocateBuffer(DType dtype, long length);
+
+    /**
+     * A buffer whose every element the caller writes before reading any ({@link #upload}): a
+     * backend may skip zeroing it (the CPU backend's cached arrays). By default, {@link #allocateBuffer}.
+     */
+    protected Buffer allocateBufferToOverwrite(DType dtype, long length) {
+        return allocateBuffer(dtype, length);
+    }
 
     protected abstract void closeDevice();
 

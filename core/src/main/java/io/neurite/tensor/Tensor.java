@@ -68,17 +68,13 @@ public final class Tensor implements AutoCloseable {
     /** A float tensor holding a copy of data, which must have exactly the shape's size. */
     public static Tensor of(Device device, float[] data, int... shape) {
         checkSize(data.length, shape);
-        Tensor t = zeros(device, DType.FLOAT32, shape);
-        t.buffer.copyFrom(data);
-        return t;
+        return new Tensor(device, shape, device.upload(data), true);
     }
 
     /** An int32 tensor (labels, indices) holding a copy of data. */
     public static Tensor of(Device device, int[] data, int... shape) {
         checkSize(data.length, shape);
-        Tensor t = zeros(device, DType.INT32, shape);
-        t.buffer.copyFrom(data);
-        return t;
+        return new Tensor(device, shape, device.upload(data), true);
     }
 
     /** Uniform values in [lo, hi) from a seeded generator: the same seed gives the same tensor. */

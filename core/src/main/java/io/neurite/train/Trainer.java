@@ -29,6 +29,8 @@ public final class Trainer {
     private volatile boolean stop;
     private PrintStream out = System.out;
     private FitOptions running;
+    /** Host arrays batches are gathered into, reused (a full batch and a last short one), so a step makes no garbage. */
+    private final float[][] staging = new float[2][];
 
     public Trainer(Model model, Optimizer optimizer, Loss loss) {
         this.model = model;
@@ -194,13 +196,21 @@ public final class Trainer {
     }
 
     private Tensor batchFeatures(Dataset d, int[] order, int from, int to, FitOptions.BatchTransform transform, long seed) {
-        float[] x = new float[(to - from) * d.sampleLength()];
+        float[] x = staging((to - from) * d.sampleLength());
         d.gatherFeatures(order, from, to, x);
         if (transform != null) transform.apply(x, to - from, d.sampleShape(), seed);
         int[] shape = new int[d.sampleShape().length + 1];
         shape[0] = to - from;
         System.arraycopy(d.sampleShape(), 0, shape, 1, shape.length - 1);
         return Tensor.of(model.device(), x, shape);
+    }
+
+    /** A host array of exactly length floats, one of the two most recently used sizes where it can be. */
+    private float[] staging(int length) {
+        for (float[] s : staging) if (s != null && s.length == length) return s;
+        staging[1] = staging[0];
+        staging[0] = new float[length];
+        return staging[0];
     }
 
     private Tensor batchTargets(Dataset d, int[] order, int from, int to) {
