@@ -19,6 +19,12 @@ final class CpuGemm {
     /** Multiply-adds below which a product runs on one thread, and without packing when it can. */
     static final long SMALL = 64L * 64 * 64;
     /**
+     * Below this many multiply-adds a product stays on one thread even when it is packed: MNIST's
+     * dense layers (32x784x200 is 5M) ran slower on two threads than on one on a 2-core machine,
+     * the second thread repacking its operands and waiting on the hand-off.
+     */
+    static final long PARALLEL = Long.getLong("neurite.cpu.gemmParallelMacs", 16L << 20);
+    /**
      * Fewer rows than this go the direct way whatever the size: a packed 8-row tile would be mostly
      * padding, and packing B would cost as much as the product itself.
      */
@@ -63,7 +69,7 @@ final class CpuGemm {
         }
         long work = (long) m * n * k;
         boolean direct = !g.tb() && (work < SMALL || m < DIRECT_ROWS);
-        if (work < SMALL) {
+        if (work < SMALL || work < PARALLEL) {
             compute(engine, g, direct, 0, m, 0, n);
             return;
         }
