@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.neurite.device.Device;
-import io.neurite.device.Devices;
 import io.neurite.io.Checkpoint;
 import io.neurite.io.SafeTensors;
 import io.neurite.nn.Conv2d;
@@ -34,35 +32,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Saving and loading weights and whole models on cpu:0, and the file as PyTorch reads it. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CheckpointRoundTripTest {
-    private Device cpu;
+class CheckpointRoundTripTest extends CpuTestBase {
     @TempDir
     Path dir;
-
-    @BeforeAll
-    void open() {
-        cpu = Devices.get("cpu:0");
-    }
-
-    @AfterEach
-    void nothingLeft() {
-        assertEquals(0, cpu.liveBuffers(), "every tensor closed");
-    }
-
-    @AfterAll
-    void close() {
-        cpu.close();
-    }
 
     private static float[] input(int n, int length, long seed) {
         SplittableRandom r = new SplittableRandom(seed);

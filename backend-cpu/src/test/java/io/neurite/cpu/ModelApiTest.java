@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.neurite.data.Dataset;
-import io.neurite.device.Device;
-import io.neurite.device.Devices;
 import io.neurite.nn.Add;
 import io.neurite.nn.AvgPool2d;
 import io.neurite.nn.BatchNorm;
@@ -38,31 +36,10 @@ import io.neurite.train.Trainer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** The model API end to end on the CPU: autograd, layers, training, scopes, determinism. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ModelApiTest {
-    private Device cpu;
-
-    @BeforeAll
-    void open() {
-        cpu = Devices.get("cpu:0");
-    }
-
-    @AfterEach
-    void nothingLeft() {
-        assertEquals(0, cpu.liveBuffers(), "every tensor closed");
-    }
-
-    @AfterAll
-    void close() {
-        cpu.close();
-    }
+class ModelApiTest extends CpuTestBase {
 
     @Test
     void autogradMatchesFiniteDifferencesThroughAComposedGraph() {

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.neurite.device.Device;
-import io.neurite.device.Devices;
 import io.neurite.device.Op;
 import io.neurite.nn.Dense;
 import io.neurite.nn.Embedding;
@@ -27,36 +25,15 @@ import io.neurite.tensor.Tensor;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The recurrent layers on the CPU: backpropagation through time against central finite
  * differences for every weight, the input and the initial states of each layer (both output
  * modes); Keras' parameter counts and initialisers; stacking, Embedding and Reshape in models.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RecurrentLayerTest {
+class RecurrentLayerTest extends CpuTestBase {
     private static final int B = 2, T = 4, F = 3, H = 4;
-    private Device cpu;
-
-    @BeforeAll
-    void open() {
-        cpu = Devices.get("cpu:0");
-    }
-
-    @AfterEach
-    void nothingLeft() {
-        assertEquals(0, cpu.liveBuffers(), "every tensor closed");
-    }
-
-    @AfterAll
-    void close() {
-        cpu.close();
-    }
 
     @Test
     void lstmGradientsMatchFiniteDifferences() {

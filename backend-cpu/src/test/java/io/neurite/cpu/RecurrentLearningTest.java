@@ -1,10 +1,7 @@
 package io.neurite.cpu;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.neurite.device.Device;
-import io.neurite.device.Devices;
 import io.neurite.nn.Dense;
 import io.neurite.nn.Gru;
 import io.neurite.nn.Input;
@@ -17,11 +14,7 @@ import io.neurite.tensor.NeuralOps;
 import io.neurite.tensor.Scope;
 import io.neurite.tensor.Tensor;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * An LSTM and a GRU learn the adding problem (Hochreiter and Schmidhuber): each step carries a
@@ -32,26 +25,9 @@ import org.junit.jupiter.api.TestInstance;
  * (LSTM) and 0.0004 (GRU), ten times under the 0.01 asserted; each network takes about a
  * second on two cores.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RecurrentLearningTest {
+class RecurrentLearningTest extends CpuTestBase {
     private static final int STEPS = 16, BATCH = 32, UPDATES = 600;
     private static final double TARGET_MSE = 0.01;
-    private Device cpu;
-
-    @BeforeAll
-    void open() {
-        cpu = Devices.get("cpu:0");
-    }
-
-    @AfterEach
-    void nothingLeft() {
-        assertEquals(0, cpu.liveBuffers(), "every tensor closed");
-    }
-
-    @AfterAll
-    void close() {
-        cpu.close();
-    }
 
     @Test
     void lstmLearnsTheAddingProblem() {
