@@ -3,7 +3,6 @@ package io.neurite.bench.jmh;
 import io.neurite.device.Buffer;
 import io.neurite.device.Device;
 import io.neurite.device.Devices;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -43,8 +42,8 @@ public class GemmBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         device = Devices.get("cpu:0");
-        a = device.upload(seeded(1, n * n));
-        b = device.upload(seeded(2, n * n));
+        a = device.upload(BenchData.seeded(1, (long) n * n));
+        b = device.upload(BenchData.seeded(2, (long) n * n));
         c = device.upload(new float[n * n]);
     }
 
@@ -60,12 +59,5 @@ public class GemmBenchmark {
         b.close();
         c.close();
         device.close();
-    }
-
-    private static float[] seeded(long seed, int len) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] v = new float[len];
-        for (int i = 0; i < len; i++) v[i] = (float) (2 * r.nextDouble() - 1);
-        return v;
     }
 }
