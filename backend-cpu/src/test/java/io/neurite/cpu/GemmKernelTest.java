@@ -20,6 +20,7 @@ class GemmKernelTest {
         {1, 1, 1}, {3, 17, 7}, {17, 33, 129}, {9, 3, 600}, // direct or single-tile
         {300, 129, 600}, // more than MC rows and several k-blocks; threads split rows
         {9, 40000, 64}, // short and wide (above CpuGemm.PARALLEL): threads split columns
+        {9, 50, 40}, // the direct path: 4-row blocks, one row left, a 17-31 column edge strip
         {9, 4100, 3}, // more than NC columns
         {129, 97, 33}, // partial tiles in both directions
     };
