@@ -80,6 +80,23 @@ final class GemmPack {
         }
     }
 
+    /**
+     * The same product with B not transposed: op(B) copied row-major (k x n) into this thread's
+     * workspace, so a small product with B transposed (a dense layer's input gradient) can take
+     * the direct path. The copy reads B along its rows, PB columns of op(B) at a time.
+     */
+    static GemmArgs untransposeB(GemmArgs g) {
+        int k = g.k(), n = g.n();
+        float[] b = g.b(), dst = Workspace.get().bt(k * n);
+        for (int j0 = 0; j0 < n; j0 += PB) {
+            int j1 = Math.min(n, j0 + PB);
+            for (int j = j0; j < j1; j++) {
+                for (int p = 0, s = g.bIndex(0, j); p < k; p++) dst[p * n + j] = b[s + p];
+            }
+        }
+        return new GemmArgs(g.ta(), false, g.m(), n, k, g.alpha(), g.a(), g.aOff(), dst, 0, g.beta(), g.c(), g.cOff());
+    }
+
     /** Balanced block size: splits total into ceil(total / max) blocks, rounded up to a multiple of unit. */
     static int block(int total, int max, int unit) {
         int blocks = Math.max(1, (total + max - 1) / max);
@@ -90,12 +107,15 @@ final class GemmPack {
     /**
      * Per-thread buffers, grown on demand and kept for the thread's life, so a steady stream of
      * products allocates nothing: a (packed A), b (packed B, shared with the pool's threads when
-     * this thread leads a product), tile (the micro-kernel's output).
+     * this thread leads a product; the direct path's edge strip), bt (a small product's B,
+     * untransposed; read by the pool's threads when the product is split), tile (the
+     * micro-kernel's output).
      */
     static final class Workspace {
         private static final ThreadLocal<Workspace> CURRENT = ThreadLocal.withInitial(Workspace::new);
         private float[] a = new float[0];
         private float[] b = new float[0];
+        private float[] bt = new float[0];
         private float[] tile = new float[0];
 
         static Workspace get() {
@@ -110,6 +130,11 @@ final class GemmPack {
         float[] b(int n) {
             if (b.length < n) b = new float[n];
             return b;
+        }
+
+        float[] bt(int n) {
+            if (bt.length < n) bt = new float[n];
+            return bt;
         }
 
         float[] tile(int n) {

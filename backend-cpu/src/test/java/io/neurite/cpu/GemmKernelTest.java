@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,8 @@ class GemmKernelTest {
         {9, 50, 40}, // the direct path: 4-row blocks, one row left, a 17-31 column edge strip
         {9, 4100, 3}, // more than NC columns
         {129, 97, 33}, // partial tiles in both directions
+        {2, 3, 2}, {5, 7, 9}, {13, 21, 5}, {31, 40, 50}, // narrower than a vector; one vector plus a strip
+        {32, 200, 784}, {784, 200, 32}, // MNIST's dense layer and its weight gradient (cache-resident, direct)
     };
 
     @Test
@@ -55,14 +58,25 @@ class GemmKernelTest {
         }
     }
 
-    /** Runs one product at offsets 5, 6, 7 into larger arrays and checks C, and that nothing around it changed. */
+    /**
+     * Runs one product at offsets 5, 6, 7 into larger arrays and checks C, and that nothing around
+     * it changed: as {@link CpuGemm} routes it, and again on the packed and (B not transposed) the
+     * direct path, so each path sees every shape whichever one the routing picks.
+     */
     private static void check(GemmEngine e, boolean ta, boolean tb, int m, int n, int k, float alpha, float beta) {
+        check(e, ta, tb, m, n, k, alpha, beta, "routed", CpuGemm::run);
+        check(e, ta, tb, m, n, k, alpha, beta, "packed", (engine, g) -> engine.packed(g, 0, m, 0, n));
+        if (!tb) check(e, ta, tb, m, n, k, alpha, beta, "direct", (engine, g) -> engine.direct(g, 0, m, 0, n));
+    }
+
+    private static void check(GemmEngine e, boolean ta, boolean tb, int m, int n, int k, float alpha, float beta,
+                              String path, BiConsumer<GemmEngine, GemmArgs> product) {
         float[] a = random(11, m * k + 9), b = random(12, k * n + 9), c = random(13, m * n + 14);
         if (beta == 0) Arrays.fill(c, 7, 7 + m * n, Float.NaN);
         float[] before = c.clone();
         double[] want = reference(ta, tb, m, n, k, alpha, a, 5, b, 6, beta, c, 7);
-        CpuGemm.run(e, new GemmArgs(ta, tb, m, n, k, alpha, a, 5, b, 6, beta, c, 7));
-        String what = e.getClass().getSimpleName() + (ta ? " T" : " N") + (tb ? "T " : "N ") + m + "x" + n + "x" + k;
+        product.accept(e, new GemmArgs(ta, tb, m, n, k, alpha, a, 5, b, 6, beta, c, 7));
+        String what = e.getClass().getSimpleName() + " " + path + (ta ? " T" : " N") + (tb ? "T " : "N ") + m + "x" + n + "x" + k;
         for (int x = 0; x < m * n; x++) assertClose(want[x], c[7 + x], k, what + " index " + x);
         for (int x = 0; x < 7; x++) assertEquals(before[x], c[x], what + ": wrote before C");
         for (int x = 7 + m * n; x < c.length; x++) assertEquals(before[x], c[x], what + ": wrote after C");

@@ -48,6 +48,15 @@ public abstract class Device implements AutoCloseable {
         return allocate(dtype, length, true);
     }
 
+    /**
+     * Allocates a buffer whose contents are unspecified (a reused array may hold old values), for a
+     * result that an op is about to write whole, such as a product with beta 0: it saves a pass
+     * over memory that {@link #allocate} spends zeroing.
+     */
+    public final Buffer allocateUninitialized(DType dtype, long length) {
+        return allocate(dtype, length, false);
+    }
+
     private Buffer allocate(DType dtype, long length, boolean zeroed) {
         requireOpen();
         if (length < 0) throw new DeviceException(id() + ": cannot allocate " + length + " elements");

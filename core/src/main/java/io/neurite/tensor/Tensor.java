@@ -50,6 +50,11 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(device, shape, device.allocate(dtype, size(shape)), true);
     }
 
+    /** A float tensor with unspecified contents, for a result the caller writes whole (a product with beta 0). */
+    static Tensor uninitialized(Device device, int... shape) {
+        return new Tensor(device, shape, device.allocateUninitialized(DType.FLOAT32, size(shape)), true);
+    }
+
     public static Tensor zeros(Device device, int... shape) {
         return zeros(device, DType.FLOAT32, shape);
     }

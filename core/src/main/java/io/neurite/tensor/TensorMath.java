@@ -67,16 +67,16 @@ public final class TensorMath {
         int m = Math.toIntExact(a.size() / Math.max(1, k)), n = b.dim(1);
         int[] outShape = a.shape();
         outShape[outShape.length - 1] = n;
-        Tensor out = Tensor.zeros(a.device(), outShape);
+        Tensor out = Tensor.uninitialized(a.device(), outShape);
         a.ops().gemm(false, false, m, n, k, 1, a.buffer(), b.buffer(), 0, out.buffer());
         return Autograd.record(out, "matmul", g -> {
             Tensor da = null, db = null;
             if (a.isRequiringGrad()) {
-                da = Tensor.zeros(a.device(), a.shape());
+                da = Tensor.uninitialized(a.device(), a.shape());
                 a.ops().gemm(false, true, m, k, n, 1, g.buffer(), b.buffer(), 0, da.buffer());
             }
             if (b.isRequiringGrad()) {
-                db = Tensor.zeros(b.device(), b.shape());
+                db = Tensor.uninitialized(b.device(), b.shape());
                 a.ops().gemm(true, false, k, n, m, 1, a.buffer(), g.buffer(), 0, db.buffer());
             }
             return new Tensor[] {da, db};
