@@ -52,6 +52,7 @@ class IdxTest {
         byte[] good = idx(new int[] {2, 3}, new byte[6]);
         expect(Arrays.copyOf(good, 10), "bad", "file ends at offset 10");
         expect(Arrays.copyOf(good, good.length - 1), "short", "truncated");
+        expect(Arrays.copyOf(good, good.length + 1), "long", "trailing bytes");
         byte[] magic = good.clone();
         magic[0] = 7;
         expect(magic, "magic", "bad IDX magic");
@@ -70,6 +71,34 @@ class IdxTest {
         Files.write(p, content);
         IOException e = assertThrows(IOException.class, () -> Idx.read(p));
         assertTrue(e.getMessage().contains(name) && e.getMessage().contains(fragment), e.getMessage());
+    }
+
+    /** n images whose pixels all hold 25 times their index, labelled index mod 10: images gzipped, labels raw. */
+    private void writeSet(String images, String labels, int n) throws IOException {
+        byte[] pixels = new byte[n * 28 * 28], l = new byte[n];
+        for (int i = 0; i < n; i++) {
+            Arrays.fill(pixels, i * 28 * 28, (i + 1) * 28 * 28, (byte) (i * 25));
+            l[i] = (byte) (i % 10);
+        }
+        Files.write(dir.resolve(images + ".gz"), gzip(idx(new int[] {n, 28, 28}, pixels)));
+        Files.write(dir.resolve(labels), idx(new int[] {n}, l));
+    }
+
+    @Test
+    void splitsTheTestSetWhenThereIsNoTrainingSet() throws IOException {
+        writeSet(Mnist.TEST_IMAGES, Mnist.TEST_LABELS, 10);
+        Mnist.Split s = Mnist.load(dir);
+        assertEquals("t10k 8/2", s.description());
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6, 7}, s.train().labels());
+        assertArrayEquals(new int[] {8, 9}, s.test().labels());
+        assertEquals(3 * 25 / 255f, s.train().features()[3 * 28 * 28 + 100]);
+        assertEquals(9 * 25 / 255f, s.test().features()[28 * 28 + 5]);
+
+        writeSet(Mnist.TRAIN_IMAGES, Mnist.TRAIN_LABELS, 5);
+        s = Mnist.load(dir);
+        assertEquals("train/t10k 5/10", s.description());
+        assertEquals(4 * 25 / 255f, s.train().features()[4 * 28 * 28]);
+        assertEquals(9 * 25 / 255f, s.test().features()[9 * 28 * 28]);
     }
 
     @Test
