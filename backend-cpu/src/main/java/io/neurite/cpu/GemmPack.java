@@ -117,6 +117,8 @@ final class GemmPack {
         private float[] b = new float[0];
         private float[] bt = new float[0];
         private float[] tile = new float[0];
+        private int[] steps = new int[0];
+        private int[] rowStates = new int[0];
 
         static Workspace get() {
             return CURRENT.get();
@@ -135,6 +137,18 @@ final class GemmPack {
         float[] bt(int n) {
             if (bt.length < n) bt = new float[n];
             return bt;
+        }
+
+        /** The direct path's list of k-steps a row group needs. */
+        int[] steps(int n) {
+            if (steps.length < n) steps = new int[n];
+            return steps;
+        }
+
+        /** The direct path's per-product record of which rows of B are finite. */
+        int[] rowStates(int n) {
+            if (rowStates.length < n) rowStates = new int[n];
+            return rowStates;
         }
 
         float[] tile(int n) {

@@ -1,6 +1,5 @@
 package io.neurite.cpu;
 
-import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -159,7 +158,7 @@ final class GemmVector implements GemmEngine {
      * each row first, then the remaining columns one by one. The beta test is outside the loops,
      * so no vector value lives across a branch.
      */
-    private static void merge(float[] tile, float[] c, int co, int ldc, int rows, int cols, float alpha, float beta) {
+    static void merge(float[] tile, float[] c, int co, int ldc, int rows, int cols, float alpha, float beta) {
         if (cols == NR && alpha == 1 && beta == 0) {
             for (int r = 0; r < rows; r++, co += ldc) System.arraycopy(tile, r * NR, c, co, NR);
             return;
@@ -180,131 +179,9 @@ final class GemmVector implements GemmEngine {
         }
     }
 
-    /**
-     * Without packing: the register tiles read op(A) and B where they lie, for products whose
-     * operands are already cache-resident and whose packing would cost as much as the arithmetic
-     * (MNIST's 32 x 784 x 200 dense layer, its 784 x 200 x 32 weight gradient). Columns go in
-     * blocks of two vectors, then one vector, then a last block of fewer than VL columns copied
-     * into a zero-padded strip; these full-width loads avoid masked ones, which are about three
-     * times slower on this JDK. A partial group of rows repeats its last row's offset, so the
-     * kernels never branch on the edge and only the valid rows are merged.
-     */
+    /** See {@link GemmDirect}. */
     @Override
     public void direct(GemmArgs g, int i0, int i1, int j0, int j1) {
-        GemmPack.Workspace w = GemmPack.Workspace.get();
-        float[] tile = w.tile(MR * NR), b = g.b();
-        int n = g.n(), j = j0;
-        for (; j + NR <= j1; j += NR) directRows(g, i0, i1, j, NR, b, g.bIndex(0, j), n, tile);
-        if (j + VL <= j1) {
-            directRows(g, i0, i1, j, VL, b, g.bIndex(0, j), n, tile);
-            j += VL;
-        }
-        if (j < j1) {
-            int cols = j1 - j, k = g.k();
-            float[] strip = w.b(k * VL);
-            for (int p = 0; p < k; p++) {
-                System.arraycopy(b, g.bIndex(p, j), strip, p * VL, cols);
-                Arrays.fill(strip, p * VL + cols, (p + 1) * VL, 0f);
-            }
-            directRows(g, i0, i1, j, cols, strip, 0, VL, tile);
-        }
-    }
-
-    /**
-     * Rows [i0, i1) of C's columns [j, j + cols), cols at most NR, from B's columns starting at
-     * bs[bo] with rows ldb apart: MR rows per tile, one or two vectors wide.
-     */
-    private static void directRows(GemmArgs g, int i0, int i1, int j, int cols, float[] bs, int bo, int ldb, float[] tile) {
-        boolean ta = g.ta();
-        int rowStep = ta ? 1 : g.k(), kStep = ta ? g.m() : 1, co = g.cOff() + j;
-        for (int i = i0; i < i1; i += MR) {
-            int rows = Math.min(MR, i1 - i), a0 = g.aIndex(i, 0);
-            if (cols > VL) tile2(g.k(), g.a(), a0, rowStep, rows - 1, kStep, bs, bo, ldb, tile);
-            else tile1(g.k(), g.a(), a0, rowStep, rows - 1, kStep, bs, bo, ldb, tile);
-            merge(tile, g.c(), co + i * g.n(), g.n(), rows, cols, g.alpha(), g.beta());
-        }
-    }
-
-    /**
-     * {@code tile = A rows . B panel} for an MR x 2-vector tile: row r of A starts at
-     * {@code a0 + min(r, last) rowStep}, its k-steps kStep apart; row p of the panel starts at
-     * {@code bo + p ldb}.
-     */
-    private static void tile2(int k, float[] a, int a0, int rowStep, int last, int kStep, float[] b, int bo, int ldb, float[] tile) {
-        int o1 = a0 + Math.min(1, last) * rowStep, o2 = a0 + Math.min(2, last) * rowStep, o3 = a0 + Math.min(3, last) * rowStep;
-        int o4 = a0 + Math.min(4, last) * rowStep, o5 = a0 + Math.min(5, last) * rowStep;
-        int o6 = a0 + Math.min(6, last) * rowStep, o7 = a0 + Math.min(7, last) * rowStep;
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
-        for (int p = 0, q = 0; p < k; p++, q += kStep, bo += ldb) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + VL);
-            FloatVector av = FloatVector.broadcast(S, a[a0 + q]);
-            c00 = av.fma(b0, c00);
-            c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, a[o1 + q]);
-            c10 = av.fma(b0, c10);
-            c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, a[o2 + q]);
-            c20 = av.fma(b0, c20);
-            c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, a[o3 + q]);
-            c30 = av.fma(b0, c30);
-            c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(S, a[o4 + q]);
-            c40 = av.fma(b0, c40);
-            c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(S, a[o5 + q]);
-            c50 = av.fma(b0, c50);
-            c51 = av.fma(b1, c51);
-            av = FloatVector.broadcast(S, a[o6 + q]);
-            c60 = av.fma(b0, c60);
-            c61 = av.fma(b1, c61);
-            av = FloatVector.broadcast(S, a[o7 + q]);
-            c70 = av.fma(b0, c70);
-            c71 = av.fma(b1, c71);
-        }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, VL);
-        c10.intoArray(tile, NR);
-        c11.intoArray(tile, NR + VL);
-        c20.intoArray(tile, 2 * NR);
-        c21.intoArray(tile, 2 * NR + VL);
-        c30.intoArray(tile, 3 * NR);
-        c31.intoArray(tile, 3 * NR + VL);
-        c40.intoArray(tile, 4 * NR);
-        c41.intoArray(tile, 4 * NR + VL);
-        c50.intoArray(tile, 5 * NR);
-        c51.intoArray(tile, 5 * NR + VL);
-        c60.intoArray(tile, 6 * NR);
-        c61.intoArray(tile, 6 * NR + VL);
-        c70.intoArray(tile, 7 * NR);
-        c71.intoArray(tile, 7 * NR + VL);
-    }
-
-    /** {@link #tile2} one vector wide, for the last columns: same layout, the tile's rows still NR apart. */
-    private static void tile1(int k, float[] a, int a0, int rowStep, int last, int kStep, float[] b, int bo, int ldb, float[] tile) {
-        int o1 = a0 + Math.min(1, last) * rowStep, o2 = a0 + Math.min(2, last) * rowStep, o3 = a0 + Math.min(3, last) * rowStep;
-        int o4 = a0 + Math.min(4, last) * rowStep, o5 = a0 + Math.min(5, last) * rowStep;
-        int o6 = a0 + Math.min(6, last) * rowStep, o7 = a0 + Math.min(7, last) * rowStep;
-        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
-        for (int p = 0, q = 0; p < k; p++, q += kStep, bo += ldb) {
-            FloatVector bv = FloatVector.fromArray(S, b, bo);
-            c0 = FloatVector.broadcast(S, a[a0 + q]).fma(bv, c0);
-            c1 = FloatVector.broadcast(S, a[o1 + q]).fma(bv, c1);
-            c2 = FloatVector.broadcast(S, a[o2 + q]).fma(bv, c2);
-            c3 = FloatVector.broadcast(S, a[o3 + q]).fma(bv, c3);
-            c4 = FloatVector.broadcast(S, a[o4 + q]).fma(bv, c4);
-            c5 = FloatVector.broadcast(S, a[o5 + q]).fma(bv, c5);
-            c6 = FloatVector.broadcast(S, a[o6 + q]).fma(bv, c6);
-            c7 = FloatVector.broadcast(S, a[o7 + q]).fma(bv, c7);
-        }
-        c0.intoArray(tile, 0);
-        c1.intoArray(tile, NR);
-        c2.intoArray(tile, 2 * NR);
-        c3.intoArray(tile, 3 * NR);
-        c4.intoArray(tile, 4 * NR);
-        c5.intoArray(tile, 5 * NR);
-        c6.intoArray(tile, 6 * NR);
-        c7.intoArray(tile, 7 * NR);
+        GemmDirect.direct(g, i0, i1, j0, j1);
     }
 }

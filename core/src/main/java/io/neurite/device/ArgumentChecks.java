@@ -1,6 +1,8 @@
 package io.neurite.device;
 
 import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * The checks every op's arguments go through before a backend sees them: the device is open and
@@ -10,6 +12,8 @@ import java.util.Arrays;
 abstract class ArgumentChecks {
     final Device device;
     final Kernels k;
+    /** The device's supported ops, read on first use: a backend's set is fixed, and copying it per op was measurable. */
+    private Set<Op> supported;
 
     ArgumentChecks(Device device, Kernels k) {
         this.device = device;
@@ -18,13 +22,21 @@ abstract class ArgumentChecks {
 
     final void op(Op op) {
         device.requireOpen();
-        if (!device.supports(op)) {
+        if (supported == null) supported = EnumSet.copyOf(device.supportedOps());
+        if (!supported.contains(op)) {
             throw new DeviceException(device.id() + " does not support " + op + " (supported: " + device.supportedOps() + ")");
         }
     }
 
     final void f(Op op, String name, Buffer b, long needed) {
         buf(op, name, b, needed, DType.FLOAT32);
+    }
+
+    /** {@link #f} for an argument named by its role and the op's spec, a name built only for a message. */
+    final void f(Op op, String role, Object spec, Buffer b, long needed) {
+        if (b == null || b.device() != device || b.isClosed() || b.dtype() != DType.FLOAT32 || b.length() < needed) {
+            f(op, role + " " + spec, b, needed);
+        }
     }
 
     final void i(Op op, String name, Buffer b, long needed) {

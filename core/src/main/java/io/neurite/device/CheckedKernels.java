@@ -112,9 +112,9 @@ final class CheckedKernels extends CheckedTrainingKernels {
 
     private void conv(Conv2dSpec s, Buffer x, Buffer w, Buffer y) {
         op(Op.CONV2D);
-        f(Op.CONV2D, "input " + s, x, s.inputLength());
-        f(Op.CONV2D, "filter " + s, w, s.filterLength());
-        f(Op.CONV2D, "output " + s, y, s.outputLength());
+        f(Op.CONV2D, "input", s, x, s.inputLength());
+        f(Op.CONV2D, "filter", s, w, s.filterLength());
+        f(Op.CONV2D, "output", s, y, s.outputLength());
     }
 
     @Override
@@ -145,8 +145,8 @@ final class CheckedKernels extends CheckedTrainingKernels {
 
     private void pool(Op o, Pool2dSpec s, Buffer x, Buffer y) {
         op(o);
-        f(o, "input " + s, x, s.inputLength());
-        f(o, "output " + s, y, s.outputLength());
+        f(o, "input", s, x, s.inputLength());
+        f(o, "output", s, y, s.outputLength());
     }
 
     private static void activationOp(Op o) {

@@ -1,0 +1,223 @@
+package io.neurite.cpu;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API engine's direct path: register tiles that read op(A) and B where they lie, for
+ * products whose operands are already cache-resident and whose packing would cost as much as the
+ * arithmetic (MNIST's 32 x 784 x 200 dense layer, its 784 x 200 x 32 weight gradient).
+ *
+ * <p>C goes in tiles of MR rows by two vectors of columns, then one vector, then a last block of
+ * fewer than VL columns copied into a zero-padded strip; these full-width loads avoid masked
+ * ones, which are about three times slower on this JDK. A partial group of rows repeats its last
+ * row's offset, so the kernels never branch on the edge and only the valid rows are merged.
+ *
+ * <p>Zero skipping: for each group of MR rows, the k-steps where all of those rows of op(A) are
+ * zero are left out, as long as the matching row of B is finite (0 times an infinity or NaN is
+ * NaN, which skipping would lose). A skipped step adds exactly zero to every sum, so the result
+ * is the dense one, bit for bit, but for the sign of a sum that is zero. Images are mostly
+ * background: in a batch of MNIST digits 54% of the steps of the first layer's product and 61% of
+ * its weight gradient's are all zero across a tile's rows. The list of steps is built once per
+ * row group and serves every column tile; when nothing is skipped the kernels walk 0..k-1.
+ */
+final class GemmDirect {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int VL = S.length();
+    private static final int MR = GemmPack.MR;
+    private static final int NR = 2 * VL;
+    /** B row states for zero skipping: not yet checked, all finite, holds an infinity or NaN. */
+    private static final int UNKNOWN = 0, FINITE = 1, NOT_FINITE = 2;
+
+    private GemmDirect() {
+    }
+
+    /** Rows [i0, i1) by columns [j0, j1) of C, B not transposed. */
+    static void direct(GemmArgs g, int i0, int i1, int j0, int j1) {
+        GemmPack.Workspace w = GemmPack.Workspace.get();
+        float[] tile = w.tile(MR * NR), b = g.b();
+        int n = g.n(), k = g.k();
+        int full = j0 + (j1 - j0) / NR * NR, stripAt = j1 - full >= VL ? full + VL : full;
+        float[] strip = stripAt < j1 ? strip(g, stripAt, j1, w.b(k * VL)) : null;
+        int[] steps = w.steps(k), rowState = w.rowStates(k);
+        Arrays.fill(rowState, 0, k, UNKNOWN);
+        float[] ap = w.a(k * MR);
+        for (int i = i0; i < i1; i += MR) {
+            int rows = Math.min(MR, i1 - i), co = g.cOff() + i * n;
+            int count = steps(g, i, rows, steps, rowState, ap);
+            if (count < 0) {
+                checkRows(g, j0, j1, rowState);
+                count = steps(g, i, rows, steps, rowState, ap);
+            }
+            for (int j = j0; j < full; j += NR) {
+                tile2(steps, count, ap, b, g.bIndex(0, j), n, tile);
+                GemmVector.merge(tile, g.c(), co + j, n, rows, NR, g.alpha(), g.beta());
+            }
+            if (stripAt > full) {
+                tile1(steps, count, ap, b, g.bIndex(0, full), n, tile);
+                GemmVector.merge(tile, g.c(), co + full, n, rows, VL, g.alpha(), g.beta());
+            }
+            if (strip != null) {
+                tile1(steps, count, ap, strip, 0, VL, tile);
+                GemmVector.merge(tile, g.c(), co + stripAt, n, rows, j1 - stripAt, g.alpha(), g.beta());
+            }
+        }
+    }
+
+    /** Columns [from, to) of op(B), fewer than VL, as k rows of VL floats, zero-padded. */
+    private static float[] strip(GemmArgs g, int from, int to, float[] strip) {
+        int cols = to - from;
+        for (int p = 0; p < g.k(); p++) {
+            System.arraycopy(g.b(), g.bIndex(p, from), strip, p * VL, cols);
+            Arrays.fill(strip, p * VL + cols, (p + 1) * VL, 0f);
+        }
+        return strip;
+    }
+
+    /**
+     * Fills steps with the k-steps rows [i, i + rows) of op(A) need (see the class comment), packs
+     * those steps of the rows into ap (MR floats a step, the last row repeated to fill a partial
+     * group) and returns how many there are; or -1 if a step could be skipped but B's rows have not
+     * been checked yet ({@link #checkRows} is kept out of this loop, where its inlined vector
+     * code slowed the scan by a fifth of the whole product).
+     */
+    private static int steps(GemmArgs g, int i, int rows, int[] steps, int[] rowState, float[] ap) {
+        float[] a = g.a();
+        int rowStep = g.ta() ? 1 : g.k(), kStep = g.ta() ? g.m() : 1, count = 0;
+        for (int p = 0, q = g.aIndex(i, 0); p < g.k(); p++, q += kStep) {
+            boolean zero = true;
+            for (int r = 0, x = q; r < rows && zero; r++, x += rowStep) zero = a[x] == 0f;
+            if (zero) {
+                if (rowState[p] == UNKNOWN) return -1;
+                if (rowState[p] == FINITE) continue;
+            }
+            int d = count * MR;
+            for (int r = 0, x = q; r < MR; r++, x += r < rows ? rowStep : 0) ap[d + r] = a[x];
+            steps[count++] = p;
+        }
+        return count;
+    }
+
+    /**
+     * Whether len floats from b[off] are all finite: x * 0 is 0 for those and NaN for the rest,
+     * so one sum of them tells.
+     */
+    private static boolean finite(float[] b, int off, int len) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(len); i < bound; i += VL) acc = acc.add(FloatVector.fromArray(S, b, off + i).mul(0f));
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) s += b[off + i] * 0f;
+        return s == 0f;
+    }
+
+    /**
+     * Marks every row of op(B)'s columns [j0, j1) FINITE in one pass with one sum, the usual case
+     * (weights and gradients that are not finite have diverged); only if that sum is not finite
+     * are the rows checked one by one.
+     */
+    private static void checkRows(GemmArgs g, int j0, int j1, int[] rowState) {
+        int k = g.k(), len = j1 - j0, whole = S.loopBound(len);
+        float[] b = g.b();
+        // four independent sums: one would wait on its own add latency at every vector
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        float tail = 0f;
+        int p = 0;
+        for (; p + 4 <= k; p += 4) {
+            int o0 = g.bIndex(p, j0), o1 = g.bIndex(p + 1, j0), o2 = g.bIndex(p + 2, j0), o3 = g.bIndex(p + 3, j0);
+            for (int i = 0; i < whole; i += VL) {
+                s0 = s0.add(FloatVector.fromArray(S, b, o0 + i).mul(0f));
+                s1 = s1.add(FloatVector.fromArray(S, b, o1 + i).mul(0f));
+                s2 = s2.add(FloatVector.fromArray(S, b, o2 + i).mul(0f));
+                s3 = s3.add(FloatVector.fromArray(S, b, o3 + i).mul(0f));
+            }
+        }
+        for (int q = 0; q < k; q++) {
+            int off = g.bIndex(q, j0);
+            if (q >= p) for (int i = 0; i < whole; i += VL) s0 = s0.add(FloatVector.fromArray(S, b, off + i).mul(0f));
+            for (int i = whole; i < len; i++) tail += b[off + i] * 0f;
+        }
+        boolean all = s0.add(s1).add(s2).add(s3).reduceLanes(VectorOperators.ADD) + tail == 0f;
+        for (int q = 0; q < k; q++) rowState[q] = all || finite(b, g.bIndex(q, j0), len) ? FINITE : NOT_FINITE;
+    }
+
+    /**
+     * {@code tile = A panel . B rows} over the listed k-steps, for an MR x 2-vector tile: step t
+     * takes MR values of A from {@code ap[t MR]} and row {@code steps[t]} of B, which starts at
+     * {@code bo + steps[t] ldb}.
+     */
+    private static void tile2(int[] steps, int count, float[] ap, float[] b, int bo, int ldb, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        for (int t = 0, q = 0; t < count; t++, q += MR) {
+            int bp = bo + steps[t] * ldb;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + VL);
+            FloatVector av = FloatVector.broadcast(S, ap[q + 0]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, ap[q + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, ap[q + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, ap[q + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, ap[q + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, ap[q + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(S, ap[q + 6]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(S, ap[q + 7]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, VL);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + VL);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + VL);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + VL);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + VL);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + VL);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + VL);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + VL);
+    }
+
+    /** {@link #tile2} one vector wide, for the last columns: same layout, the tile's rows still NR apart. */
+    private static void tile1(int[] steps, int count, float[] ap, float[] b, int bo, int ldb, float[] tile) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        for (int t = 0, q = 0; t < count; t++, q += MR) {
+            FloatVector bv = FloatVector.fromArray(S, b, bo + steps[t] * ldb);
+            c0 = FloatVector.broadcast(S, ap[q + 0]).fma(bv, c0);
+            c1 = FloatVector.broadcast(S, ap[q + 1]).fma(bv, c1);
+            c2 = FloatVector.broadcast(S, ap[q + 2]).fma(bv, c2);
+            c3 = FloatVector.broadcast(S, ap[q + 3]).fma(bv, c3);
+            c4 = FloatVector.broadcast(S, ap[q + 4]).fma(bv, c4);
+            c5 = FloatVector.broadcast(S, ap[q + 5]).fma(bv, c5);
+            c6 = FloatVector.broadcast(S, ap[q + 6]).fma(bv, c6);
+            c7 = FloatVector.broadcast(S, ap[q + 7]).fma(bv, c7);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, NR);
+        c2.intoArray(tile, 2 * NR);
+        c3.intoArray(tile, 3 * NR);
+        c4.intoArray(tile, 4 * NR);
+        c5.intoArray(tile, 5 * NR);
+        c6.intoArray(tile, 6 * NR);
+        c7.intoArray(tile, 7 * NR);
+    }
+}
