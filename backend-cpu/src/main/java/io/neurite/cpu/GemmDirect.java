@@ -37,41 +37,55 @@ final class GemmDirect {
     /** Rows [i0, i1) by columns [j0, j1) of C, B not transposed. */
     static void direct(GemmArgs g, int i0, int i1, int j0, int j1) {
         GemmPack.Workspace w = GemmPack.Workspace.get();
-        float[] tile = w.tile(MR * NR), b = g.b();
-        int n = g.n(), k = g.k();
+        float[] tile = w.tile(MR * NR);
+        int k = g.k();
         int full = j0 + (j1 - j0) / NR * NR, stripAt = j1 - full >= VL ? full + VL : full;
         float[] strip = stripAt < j1 ? strip(g, stripAt, j1, w.b(k * VL)) : null;
         int[] steps = w.steps(k), rowState = w.rowStates(k);
         Arrays.fill(rowState, 0, k, UNKNOWN);
         float[] ap = w.a(k * MR);
         for (int i = i0; i < i1; i += MR) {
-            int rows = Math.min(MR, i1 - i), co = g.cOff() + i * n;
-            int count = steps(g, i, rows, steps, rowState, ap);
+            int rows = Math.min(MR, i1 - i), count = steps(g, i, rows, steps, rowState, ap);
             if (count < 0) {
                 checkRows(g, j0, j1, rowState);
                 count = steps(g, i, rows, steps, rowState, ap);
             }
-            for (int j = j0; j < full; j += NR) {
-                tile2(steps, count, ap, b, g.bIndex(0, j), n, tile);
-                GemmVector.merge(tile, g.c(), co + j, n, rows, NR, g.alpha(), g.beta());
-            }
-            if (stripAt > full) {
-                tile1(steps, count, ap, b, g.bIndex(0, full), n, tile);
-                GemmVector.merge(tile, g.c(), co + full, n, rows, VL, g.alpha(), g.beta());
-            }
-            if (strip != null) {
-                tile1(steps, count, ap, strip, 0, VL, tile);
-                GemmVector.merge(tile, g.c(), co + stripAt, n, rows, j1 - stripAt, g.alpha(), g.beta());
-            }
+            rowGroup(g, i, rows, j0, full, stripAt, j1, steps, count, ap, strip, tile);
+        }
+    }
+
+    /**
+     * C's rows [i, i + rows) over columns [j0, j1): tiles two vectors wide up to full, one vector
+     * up to stripAt, then the strip. A method of its own so that it is called once per row group
+     * and compiled early: {@link #direct} runs a few times a batch, and a loop left in it stayed
+     * unoptimised for the first two epochs of MNIST training.
+     */
+    private static void rowGroup(GemmArgs g, int i, int rows, int j0, int full, int stripAt, int j1,
+                                 int[] steps, int count, float[] ap, float[] strip, float[] tile) {
+        int n = g.n(), co = g.cOff() + i * n;
+        float[] b = g.b();
+        for (int j = j0; j < full; j += NR) {
+            tile2(steps, count, ap, b, g.bIndex(0, j), n, tile);
+            GemmVector.merge(tile, g.c(), co + j, n, rows, NR, g.alpha(), g.beta());
+        }
+        if (stripAt > full) {
+            tile1(steps, count, ap, b, g.bIndex(0, full), n, tile);
+            GemmVector.merge(tile, g.c(), co + full, n, rows, VL, g.alpha(), g.beta());
+        }
+        if (strip != null) {
+            tile1(steps, count, ap, strip, 0, VL, tile);
+            GemmVector.merge(tile, g.c(), co + stripAt, n, rows, j1 - stripAt, g.alpha(), g.beta());
         }
     }
 
     /** Columns [from, to) of op(B), fewer than VL, as k rows of VL floats, zero-padded. */
     private static float[] strip(GemmArgs g, int from, int to, float[] strip) {
         int cols = to - from;
-        for (int p = 0; p < g.k(); p++) {
-            System.arraycopy(g.b(), g.bIndex(p, from), strip, p * VL, cols);
-            Arrays.fill(strip, p * VL + cols, (p + 1) * VL, 0f);
+        float[] b = g.b();
+        // one fill and a plain loop: a copy call per row cost more than the copy before the JIT got to it
+        Arrays.fill(strip, 0, g.k() * VL, 0f);
+        for (int p = 0, d = 0; p < g.k(); p++, d += VL) {
+            for (int c = 0, x = g.bIndex(p, from); c < cols; c++) strip[d + c] = b[x + c];
         }
         return strip;
     }
@@ -114,33 +128,36 @@ final class GemmDirect {
     }
 
     /**
-     * Marks every row of op(B)'s columns [j0, j1) FINITE in one pass with one sum, the usual case
-     * (weights and gradients that are not finite have diverged); only if that sum is not finite
-     * are the rows checked one by one.
+     * Marks every row of op(B)'s columns [j0, j1) FINITE when one pass finds them all finite, the
+     * usual case (weights and gradients that are not finite have diverged); only if it does not
+     * are the rows checked one by one. The pass goes four rows per call of a small method, so the
+     * JIT compiles it within a few products: it runs once a product, and Vector API code left
+     * uncompiled is a hundred times slower.
      */
     private static void checkRows(GemmArgs g, int j0, int j1, int[] rowState) {
-        int k = g.k(), len = j1 - j0, whole = S.loopBound(len);
-        float[] b = g.b();
-        // four independent sums: one would wait on its own add latency at every vector
-        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        int k = g.k(), len = j1 - j0;
+        float sum = 0f;
+        for (int p = 0; p < k; p += 4) sum += fourRows(g.b(), g, p, Math.min(k, p + 4), j0, len);
+        boolean all = sum == 0f;
+        for (int q = 0; q < k; q++) rowState[q] = all || finite(g.b(), g.bIndex(q, j0), len) ? FINITE : NOT_FINITE;
+    }
+
+    /** The sum of {@code x * 0} over rows [p0, p1) of op(B), columns from j0: 0 if all are finite, else NaN. */
+    private static float fourRows(float[] b, GemmArgs g, int p0, int p1, int j0, int len) {
+        FloatVector s0 = FloatVector.zero(S), s1 = s0;
+        int whole = S.loopBound(len);
         float tail = 0f;
-        int p = 0;
-        for (; p + 4 <= k; p += 4) {
-            int o0 = g.bIndex(p, j0), o1 = g.bIndex(p + 1, j0), o2 = g.bIndex(p + 2, j0), o3 = g.bIndex(p + 3, j0);
-            for (int i = 0; i < whole; i += VL) {
-                s0 = s0.add(FloatVector.fromArray(S, b, o0 + i).mul(0f));
-                s1 = s1.add(FloatVector.fromArray(S, b, o1 + i).mul(0f));
-                s2 = s2.add(FloatVector.fromArray(S, b, o2 + i).mul(0f));
-                s3 = s3.add(FloatVector.fromArray(S, b, o3 + i).mul(0f));
+        for (int p = p0; p < p1; p++) {
+            int off = g.bIndex(p, j0), i = 0;
+            // two sums, so each add waits on only every other one
+            for (; i + 2 * VL <= whole; i += 2 * VL) {
+                s0 = s0.add(FloatVector.fromArray(S, b, off + i).mul(0f));
+                s1 = s1.add(FloatVector.fromArray(S, b, off + i + VL).mul(0f));
             }
+            if (i < whole) s0 = s0.add(FloatVector.fromArray(S, b, off + i).mul(0f));
+            for (i = whole; i < len; i++) tail += b[off + i] * 0f;
         }
-        for (int q = 0; q < k; q++) {
-            int off = g.bIndex(q, j0);
-            if (q >= p) for (int i = 0; i < whole; i += VL) s0 = s0.add(FloatVector.fromArray(S, b, off + i).mul(0f));
-            for (int i = whole; i < len; i++) tail += b[off + i] * 0f;
-        }
-        boolean all = s0.add(s1).add(s2).add(s3).reduceLanes(VectorOperators.ADD) + tail == 0f;
-        for (int q = 0; q < k; q++) rowState[q] = all || finite(b, g.bIndex(q, j0), len) ? FINITE : NOT_FINITE;
+        return s0.add(s1).reduceLanes(VectorOperators.ADD) + tail;
     }
 
     /**

@@ -40,12 +40,13 @@ class GemmKernelTest {
     }
 
     /**
-     * Zero skipping on the direct path: A mostly zero (whole zero steps in some row groups, -0
+     * The direct path on MNIST-like input: A mostly zero (whole zero steps in some row groups, -0
      * too), B with an infinity and a NaN in rows that meet zero columns of A, where the dense
-     * product is NaN and skipping must not hide it; shapes with partial row groups and a strip.
+     * product is NaN (a kernel that skipped zero steps would hide it); shapes with partial row
+     * groups and a strip.
      */
     @Test
-    void directPathSkipsZeroStepsOnlyWhereTheResultIsUnchanged() {
+    void directPathKeepsNonFiniteProductsOfZeroInputs() {
         for (GemmEngine e : ENGINES) {
             for (boolean ta : new boolean[] {false, true}) {
                 for (int[] s : new int[][] {{19, 45, 37}, {32, 200, 784}, {3, 5, 9}}) {

@@ -135,6 +135,8 @@ public final class Main {
                                                $NEURITE_HOME/datasets/mnist or ~/.neurite/datasets/mnist
                 --augment                      random rotation 10 degrees, shifts 0.1, zoom 0.1 on training batches
                 --seed S                       weights, shuffling and augmentation (default 42)
+                --warmup SECONDS               train a throwaway copy of the model this long first, so the timed
+                                               epochs run JIT-compiled code (default 2; 0 skips it)
                 --save DIR                     checkpoint after each epoch: model.json, weights.safetensors,
                                                optimizer.safetensors, training.json
                 --resume DIR                   continue from a --save checkpoint (model, optimiser, epoch, generators)

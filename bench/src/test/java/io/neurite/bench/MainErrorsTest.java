@@ -77,6 +77,8 @@ class MainErrorsTest {
         assertRefused(run("mnist", "--epochs", "abc"), "--epochs", "abc");
         assertRefused(run("mnist", "--epochs", "0"), "--epochs", "at least 1");
         assertRefused(run("mnist", "--lr", "fast"), "--lr", "fast");
+        assertRefused(run("mnist", "--warmup", "-1"), "--warmup", "0 to 600 seconds");
+        assertRefused(run("mnist", "--warmup", "NaN"), "--warmup", "0 to 600 seconds");
         assertRefused(run("mnist", "--epochs"), "--epochs", "needs a value");
         assertRefused(run("mnist", "--bogus", "1"), "--bogus");
         assertRefused(run("mnist", "--model", "mlp", "--device", "cpu:0", "--optimizer", "adamw"), "adamw");

@@ -28,13 +28,14 @@ class MnistJobTest {
     void trainsTheMlpAndWritesTheJsonFiguresAndThePlot() throws IOException {
         Path json = dir.resolve("out/result.json"), png = dir.resolve("curves.png");
         MainErrorsTest.Outcome o = MainErrorsTest.run("mnist", "--model", "mlp", "--epochs", "1", "--device", "cpu:0",
-                "--json", json.toString(), "--plot", png.toString());
+                "--warmup", "0.3", "--json", json.toString(), "--plot", png.toString());
         assertEquals(0, o.status(), o.err());
         String text = Files.readString(json);
         assertEquals("\"cpu:0\"", value(text, "device"));
         assertEquals("\"mlp\"", value(text, "model"));
         assertEquals("1", value(text, "epochs"));
         assertEquals("32", value(text, "batch"), "the MLP's default batch");
+        assertTrue(Double.parseDouble(value(text, "warmup_seconds")) >= 0.3, text);
         assertTrue(Double.parseDouble(value(text, "train_images_per_sec")) > 0, text);
         assertTrue(Double.parseDouble(value(text, "eval_images_per_sec")) > 0, text);
         double accuracy = Double.parseDouble(value(text, "eval_accuracy"));
