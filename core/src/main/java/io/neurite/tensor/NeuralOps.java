@@ -89,16 +89,16 @@ public final class NeuralOps {
                     + " and " + window + ": expected NCHW input and [filters, " + (s.length > 1 ? s[1] : "?") + ", kh, kw] filters");
         }
         Conv2dSpec spec = new Conv2dSpec(s[0], s[1], s[2], s[3], ws[0], window);
-        Tensor y = Tensor.zeros(x.device(), s[0], ws[0], window.outH(), window.outW());
+        Tensor y = Tensor.uninitialized(x.device(), s[0], ws[0], window.outH(), window.outW());
         x.ops().conv2dForward(spec, x.buffer(), w.buffer(), y.buffer());
         return Autograd.record(y, "conv2d", g -> {
             Tensor dx = null, dw = null;
             if (x.isRequiringGrad()) {
-                dx = Tensor.zeros(x.device(), s);
+                dx = Tensor.uninitialized(x.device(), s);
                 x.ops().conv2dBackwardData(spec, g.buffer(), w.buffer(), dx.buffer());
             }
             if (w.isRequiringGrad()) {
-                dw = Tensor.zeros(x.device(), ws);
+                dw = Tensor.uninitialized(x.device(), ws);
                 x.ops().conv2dBackwardFilter(spec, x.buffer(), g.buffer(), dw.buffer());
             }
             return new Tensor[] {dx, dw};
@@ -108,12 +108,12 @@ public final class NeuralOps {
     public static Tensor maxPool2d(Tensor x, Window2d window) {
         int[] s = x.shape();
         Pool2dSpec spec = new Pool2dSpec(s[0], s[1], s[2], s[3], window);
-        Tensor y = Tensor.zeros(x.device(), s[0], s[1], window.outH(), window.outW());
+        Tensor y = Tensor.uninitialized(x.device(), s[0], s[1], window.outH(), window.outW());
         boolean train = GradMode.isEnabled() && x.isRequiringGrad();
         Tensor idx = train ? Tensor.zeros(x.device(), DType.INT32, y.shape()) : null;
         x.ops().maxPool2dForward(spec, x.buffer(), y.buffer(), idx == null ? null : idx.buffer());
         return Autograd.record(y, "maxPool2d", g -> {
-            Tensor dx = Tensor.zeros(x.device(), s);
+            Tensor dx = Tensor.uninitialized(x.device(), s);
             x.ops().maxPool2dBackward(spec, g.buffer(), idx.buffer(), dx.buffer());
             return new Tensor[] {dx};
         }, x);
@@ -122,10 +122,10 @@ public final class NeuralOps {
     public static Tensor avgPool2d(Tensor x, Window2d window) {
         int[] s = x.shape();
         Pool2dSpec spec = new Pool2dSpec(s[0], s[1], s[2], s[3], window);
-        Tensor y = Tensor.zeros(x.device(), s[0], s[1], window.outH(), window.outW());
+        Tensor y = Tensor.uninitialized(x.device(), s[0], s[1], window.outH(), window.outW());
         x.ops().avgPool2dForward(spec, x.buffer(), y.buffer());
         return Autograd.record(y, "avgPool2d", g -> {
-            Tensor dx = Tensor.zeros(x.device(), s);
+            Tensor dx = Tensor.uninitialized(x.device(), s);
             x.ops().avgPool2dBackward(spec, g.buffer(), dx.buffer());
             return new Tensor[] {dx};
         }, x);

@@ -50,7 +50,11 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(device, shape, device.allocate(dtype, size(shape)), true);
     }
 
-    /** A float tensor with unspecified contents, for a result the caller writes whole (a product with beta 0). */
+    /**
+     * A float tensor with unspecified contents, for a result an op overwrites whole: a product with
+     * beta 0, a convolution or pooling output or gradient (the kit starts those outputs as NaN, so
+     * every backend is checked to ignore what the buffer held). Saves the zeroing pass.
+     */
     static Tensor uninitialized(Device device, int... shape) {
         return new Tensor(device, shape, device.allocateUninitialized(DType.FLOAT32, size(shape)), true);
     }
