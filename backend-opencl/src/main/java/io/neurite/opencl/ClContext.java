@@ -83,7 +83,7 @@ final class ClContext {
 
     /** The context of a device the provider found, created and built on first use. */
     static ClContext of(String id, DeviceInfo.Kind kind, cl_platform_id platform, cl_device_id device) {
-        return OPEN.computeIfAbsent(id, k -> new ClContext(id, kind, platform, device));
+        return OPEN.computeIfAbsent(id, k -> SignalHandlers.preserving(() -> new ClContext(id, kind, platform, device)));
     }
 
     /**
@@ -92,6 +92,12 @@ final class ClContext {
      */
     static cl_program build(String deviceId, cl_context context, cl_device_id device, String name, String source,
                             String options) {
+        // the compiler (LLVM, in PoCL) may replace the JVM's signal handlers (see SignalHandlers)
+        return SignalHandlers.preserving(() -> compile(deviceId, context, device, name, source, options));
+    }
+
+    private static cl_program compile(String deviceId, cl_context context, cl_device_id device, String name, String source,
+                                      String options) {
         cl_program p = ClErrors.check(deviceId, "clCreateProgramWithSource(" + name + ")",
                 () -> CL.clCreateProgramWithSource(context, 1, new String[] {source}, null, null));
         try {

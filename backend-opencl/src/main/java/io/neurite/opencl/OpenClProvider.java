@@ -44,7 +44,8 @@ public final class OpenClProvider implements DeviceProvider {
 
     @Override
     public synchronized Availability probe() {
-        if (verdict == null) verdict = discover();
+        // loading the OpenCL implementation may replace the JVM's signal handlers (see SignalHandlers)
+        if (verdict == null) verdict = SignalHandlers.preserving(this::discover);
         return verdict;
     }
 
