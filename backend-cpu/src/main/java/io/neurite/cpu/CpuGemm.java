@@ -34,9 +34,10 @@ final class CpuGemm {
     private static final int DIRECT_ROWS = 4;
     /**
      * Operands up to this many floats in all (1 MiB, one core's L2) go the direct way: they are
-     * cache-resident already, so packing them would only copy them once more.
+     * cache-resident already, so packing them would only copy them once more. Tunable with
+     * {@code -Dneurite.cpu.gemmDirectFloats} (0 sends only the small products that way).
      */
-    private static final long DIRECT_FLOATS = 1L << 18;
+    private static final long DIRECT_FLOATS = Long.getLong("neurite.cpu.gemmDirectFloats", 1L << 18);
     private static final GemmEngine ENGINE = VectorSupport.AVAILABLE ? new GemmVector() : new GemmScalar();
 
     private CpuGemm() {
