@@ -78,6 +78,18 @@ final class GemmDirect {
         }
     }
 
+    /** Whether op(A)'s first group of MR rows has a k-step where all of them are zero. */
+    static boolean skipsSteps(GemmArgs g) {
+        float[] a = g.a();
+        int rows = Math.min(MR, g.m()), rowStep = g.ta() ? 1 : g.k(), kStep = g.ta() ? g.m() : 1;
+        for (int p = 0, q = g.aIndex(0, 0); p < g.k(); p++, q += kStep) {
+            int bits = 0;
+            for (int r = 0, x = q; r < rows; r++, x += rowStep) bits |= Float.floatToRawIntBits(a[x]);
+            if (bits << 1 == 0) return true;
+        }
+        return false;
+    }
+
     /** Columns [from, to) of op(B), fewer than VL, as k rows of VL floats, zero-padded. */
     private static float[] strip(GemmArgs g, int from, int to, float[] strip) {
         int cols = to - from;

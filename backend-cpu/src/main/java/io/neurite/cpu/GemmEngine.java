@@ -19,6 +19,14 @@ interface GemmEngine {
      */
     void direct(GemmArgs g, int i0, int i1, int j0, int j1);
 
+    /**
+     * Whether the direct path would skip work on this product (zero steps in A's first row
+     * group); such products stay on one thread. False unless the engine skips zeros.
+     */
+    default boolean skipsSteps(GemmArgs g) {
+        return false;
+    }
+
     /** For everything else: blocked and packed, the fast path for large products. */
     void packed(GemmArgs g, int i0, int i1, int j0, int j1);
 

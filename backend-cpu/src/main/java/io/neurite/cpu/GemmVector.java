@@ -179,6 +179,11 @@ final class GemmVector implements GemmEngine {
         }
     }
 
+    @Override
+    public boolean skipsSteps(GemmArgs g) {
+        return GemmDirect.skipsSteps(g);
+    }
+
     /** See {@link GemmDirect}. */
     @Override
     public void direct(GemmArgs g, int i0, int i1, int j0, int j1) {
