@@ -37,7 +37,7 @@ final class CpuElementwise {
     }
 
     private static ElementwiseStrides walk(Broadcast shape) {
-        return ElementwiseStrides.of(shape.shape(), shape.stridesA(), shape.stridesB(), contiguous(shape.shape()));
+        return ElementwiseStrides.of(shape.shape(), shape.stridesA(), shape.stridesB(), Broadcast.contiguous(shape.shape()));
     }
 
     private static void run(Op op, float[] a, float[] b, float[] out, ElementwiseStrides walk) {
@@ -54,7 +54,7 @@ final class CpuElementwise {
      * the rows would not get longer than rowLength.
      */
     private static boolean widen(Op op, float[] a, float[] b, float[] out, Broadcast shape, int rowLength) {
-        int[] dims = shape.shape(), full = contiguous(dims);
+        int[] dims = shape.shape(), full = Broadcast.contiguous(dims);
         boolean aFull = Arrays.equals(shape.stridesA(), full), bFull = Arrays.equals(shape.stridesB(), full);
         if (aFull == bFull) return false;
         int[] strides = aFull ? shape.stridesB() : shape.stridesA();
@@ -64,21 +64,11 @@ final class CpuElementwise {
         long outer = ElementwiseStrides.product(Arrays.copyOf(dims, lead)), block = ElementwiseStrides.product(blockDims);
         if (outer < 2 || block <= rowLength || block > MAX_EXPANDED) return false;
         float[] expanded = new float[(int) block];
-        copy(blockDims, aFull ? b : a, 0, Arrays.copyOfRange(strides, lead, dims.length), expanded, 0, contiguous(blockDims));
+        copy(blockDims, aFull ? b : a, 0, Arrays.copyOfRange(strides, lead, dims.length), expanded, 0, Broadcast.contiguous(blockDims));
         int[] whole = {(int) block, 1}, repeated = {0, 1}, wide = {(int) outer, (int) block};
         run(op, aFull ? a : expanded, aFull ? expanded : b, out,
                 ElementwiseStrides.of(wide, aFull ? whole : repeated, aFull ? repeated : whole, whole));
         return true;
-    }
-
-    private static int[] contiguous(int[] shape) {
-        int[] st = new int[shape.length];
-        int stride = 1;
-        for (int i = shape.length - 1; i >= 0; i--) {
-            st[i] = stride;
-            stride *= shape[i];
-        }
-        return st;
     }
 
     /**

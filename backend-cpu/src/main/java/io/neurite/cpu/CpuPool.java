@@ -33,22 +33,32 @@ final class CpuPool {
                 int y0 = g.rowStart(oy), y1 = g.rowEnd(oy);
                 for (int ox = 0; ox < win.outW(); ox++, o++) {
                     int x0 = g.colStart(ox), x1 = g.colEnd(ox);
-                    int best = plane * g.inPlane + y0 * s.w() + x0;
-                    float bv = x[best];
-                    for (int iy = y0; iy < y1; iy++) {
-                        for (int ix = x0, at = plane * g.inPlane + iy * s.w() + x0; ix < x1; ix++, at++) {
-                            float v = x[at];
-                            if (v > bv || (v != v && bv == bv)) {
-                                bv = v;
-                                best = at;
-                            }
-                        }
-                    }
-                    y[o] = bv;
+                    int best = windowArgmax(x, plane * g.inPlane + y0 * s.w() + x0, y1 - y0, x1 - x0, s.w());
+                    y[o] = x[best];
                     if (indices != null) indices[o] = best;
                 }
             }
         });
+    }
+
+    /**
+     * Where the maximum of a rows x cols window starting at x[first] (rows w apart) is: the first
+     * of equal maxima in row-major order, and the first NaN if there is one (a NaN input gives a
+     * NaN output, as in PyTorch).
+     */
+    private static int windowArgmax(float[] x, int first, int rows, int cols, int w) {
+        int best = first;
+        float bv = x[best];
+        for (int r = 0; r < rows; r++) {
+            for (int at = first + r * w, end = at + cols; at < end; at++) {
+                float v = x[at];
+                if (v > bv || (v != v && bv == bv)) {
+                    bv = v;
+                    best = at;
+                }
+            }
+        }
+        return best;
     }
 
     /** Whether every window lies inside the image, so none needs clipping (no padding, none running past the edge). */
@@ -78,18 +88,8 @@ final class CpuPool {
                 for (int oy = 0, o = plane * outPlane; oy < oh; oy++) {
                     int row = plane * inPlane + oy * sh * w;
                     for (int ox = 0; ox < ow; ox++, o++) {
-                        int best = row + ox * sw;
-                        float bv = x[best];
-                        for (int ky = 0; ky < kh; ky++) {
-                            for (int at = row + ky * w + ox * sw, end = at + kw; at < end; at++) {
-                                float v = x[at];
-                                if (v > bv || (v != v && bv == bv)) {
-                                    bv = v;
-                                    best = at;
-                                }
-                            }
-                        }
-                        y[o] = bv;
+                        int best = windowArgmax(x, row + ox * sw, kh, kw, w);
+                        y[o] = x[best];
                         if (indices != null) indices[o] = best;
                     }
                 }

@@ -79,7 +79,8 @@ public record Broadcast(int[] shape, int[] stridesA, int[] stridesB) {
         return Arrays.equals(stridesA, stridesB) && Arrays.equals(stridesA, contiguous(shape));
     }
 
-    static int[] contiguous(int[] shape) {
+    /** The row-major strides of a dense array of the given shape (the last axis has stride 1). */
+    public static int[] contiguous(int[] shape) {
         int[] st = new int[shape.length];
         int stride = 1;
         for (int i = shape.length - 1; i >= 0; i--) {
