@@ -18,6 +18,7 @@ import static jcuda.driver.JCudaDriver.cuStreamDestroy;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
 import io.neurite.device.DeviceException;
+import io.neurite.kernels.gpu.GpuDriver;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -47,6 +48,8 @@ import jcuda.driver.CUstream_flags;
  */
 final class CudaContext implements GpuDriver {
     private static final ThreadLocal<CUcontext> CURRENT = new ThreadLocal<>();
+    /** Threads of a warp on every NVIDIA GPU so far: blocks come in multiples of it. */
+    private static final int WARP = 32;
 
     private final String id;
     private final CUdevice device = new CUdevice();
@@ -166,7 +169,7 @@ final class CudaContext implements GpuDriver {
         int[] max = new int[1];
         check(cuFuncGetAttribute(max, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK, h),
                 "cuFuncGetAttribute(" + name + ", MAX_THREADS_PER_BLOCK)");
-        f = new GpuFunction(name, max[0], h);
+        f = new GpuFunction(name, max[0], WARP, h);
         functions.put(name, f);
         return f;
     }

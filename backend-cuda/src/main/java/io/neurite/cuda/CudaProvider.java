@@ -13,6 +13,9 @@ import io.neurite.device.Device;
 import io.neurite.device.DeviceException;
 import io.neurite.device.DeviceInfo;
 import io.neurite.device.DeviceProvider;
+import io.neurite.kernels.gpu.GpuDevice;
+import io.neurite.kernels.gpu.GpuDriver;
+import io.neurite.kernels.gpu.LaunchLimits;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +39,14 @@ import jcuda.driver.CUresult;
 public final class CudaProvider implements DeviceProvider {
     /** The oldest GPU the PTX (compute_75) can be JIT-compiled for: Turing. */
     static final int MIN_CAPABILITY = 75;
+    /** REDUCE_WG of neurite.cu: the size of the reductions' shared buffer; a test checks it against the PTX. */
+    static final int REDUCE_THREADS = 256;
+    /**
+     * How launches are sized on every CUDA GPU: reductions of REDUCE_WG threads, one element per
+     * thread of a row walk (neighbouring threads touch neighbouring addresses), and CUDA's grid
+     * limits (2^31 - 1 blocks along x, 65535 along y and z).
+     */
+    static final LaunchLimits LIMITS = new LaunchLimits(REDUCE_THREADS, 1, Integer.MAX_VALUE, 65535);
 
     private Availability verdict;
     private List<Integer> ordinals = List.of();
@@ -142,7 +153,13 @@ public final class CudaProvider implements DeviceProvider {
         DeviceInfo info = a.devices().get(ordinal);
         GemmPolicy gemm = GemmPolicy.fromProperty();
         CudaContext ctx = new CudaContext(info.id(), driverOrdinal, PtxModule.load());
-        return new CudaDevice(info, ctx, gemm, ctx.pinnedStaging() ? "copies through pinned staging memory"
+        return device(info, ctx, gemm, ctx.pinnedStaging() ? "copies through pinned staging memory"
                 : "copies through pageable memory (pinned memory was refused)");
+    }
+
+    /** A CUDA device on a driver: the real one above, or the tests' emulation on OpenCL. */
+    static GpuDevice device(DeviceInfo info, GpuDriver driver, GemmPolicy gemm, String transfers) {
+        CudaGemm g = new CudaGemm(gemm);
+        return new GpuDevice(info, driver, LIMITS, g, "GEMM: " + g.describe() + "; " + transfers);
     }
 }

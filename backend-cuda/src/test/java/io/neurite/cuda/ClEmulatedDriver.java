@@ -1,6 +1,7 @@
 package io.neurite.cuda;
 
 import io.neurite.device.DeviceException;
+import io.neurite.kernels.gpu.GpuDriver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.Arena;
@@ -144,7 +145,7 @@ final class ClEmulatedDriver implements GpuDriver {
             cl_kernel k = CL.clCreateKernel(program, n, null);
             long[] max = new long[1];
             CL.clGetKernelWorkGroupInfo(k, device, CL.CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(max), null);
-            return new GpuFunction(n, (int) Math.min(1024, max[0]), k); // CUDA's per-block limit
+            return new GpuFunction(n, (int) Math.min(1024, max[0]), 32, k); // CUDA's per-block limit and warp
         });
     }
 

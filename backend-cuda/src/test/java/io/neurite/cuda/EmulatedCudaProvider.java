@@ -6,14 +6,13 @@ import io.neurite.device.DeviceException;
 import io.neurite.device.DeviceInfo;
 import io.neurite.device.DeviceProvider;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import org.jocl.CL;
 import org.jocl.cl_context_properties;
 import org.jocl.cl_device_id;
 import org.jocl.cl_platform_id;
 
 /**
- * The test-only backend {@code cudaemu}: the CUDA backend's {@link CudaDevice} over
+ * The test-only backend {@code cudaemu}: the CUDA backend's device ({@link CudaProvider#device}) over
  * {@link ClEmulatedDriver} on the first OpenCL CPU device (PoCL in CI). Three devices differ only
  * in the GEMM policy, so the conformance kit checks both GEMM kernels: {@code cudaemu:0} decides as
  * on a GPU ({@link GemmPolicy#AUTO}), {@code cudaemu:1} always takes gemm_large and
@@ -69,16 +68,11 @@ public final class EmulatedCudaProvider implements DeviceProvider {
 
     @Override
     public Device open(int ordinal) {
-        return open(ordinal, UnaryOperator.identity());
-    }
-
-    /** Opens a device whose driver is wrapped (tests count or inspect what reaches the driver). */
-    CudaDevice open(int ordinal, UnaryOperator<GpuDriver> wrap) {
         Availability a = probe();
         if (!a.available()) throw new DeviceException("cudaemu cannot be opened: " + a.reason());
         cl_context_properties props = new cl_context_properties();
         props.addProperty(CL.CL_CONTEXT_PLATFORM, platform);
-        GpuDriver driver = wrap.apply(new ClEmulatedDriver(device, props));
-        return new CudaDevice(a.devices().get(ordinal), driver, POLICIES[ordinal], "emulated on OpenCL");
+        return CudaProvider.device(a.devices().get(ordinal), new ClEmulatedDriver(device, props), POLICIES[ordinal],
+                "emulated on OpenCL");
     }
 }

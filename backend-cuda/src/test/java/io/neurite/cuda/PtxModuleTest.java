@@ -54,7 +54,7 @@ class PtxModuleTest {
     void sharedArraysMatchTheHostsGroupSizes() {
         for (String reduction : List.of("reduce_axis", "bias_gradient", "prelu_backward", "batch_norm_forward",
                 "batch_norm_backward", "mse", "softmax_rows", "softmax_backward_rows", "softmax_cross_entropy", "count_correct")) {
-            assertEquals(CudaLauncher.REDUCE_THREADS * 4, sharedBytes(reduction, "buf"), reduction + "'s buffer is REDUCE_WG floats");
+            assertEquals(CudaProvider.REDUCE_THREADS * 4, sharedBytes(reduction, "buf"), reduction + "'s buffer is REDUCE_WG floats");
         }
         int tile = CudaGemm.TILED_TILE, depth = 16;
         assertEquals(depth * tile * 4, sharedBytes("gemm_tiled", "as"), "gemm_tiled: GEMM_TILE_K x 4 GEMM_THREADS floats");

@@ -24,7 +24,7 @@ import org.jocl.cl_program;
 /**
  * One physical OpenCL device as this process uses it: its context, its limits, and the program
  * holding every Neurite kernel, built once and kept for the life of the process. Each
- * {@link OpenClDevice} opened on it has a queue of its own, so opening and closing devices (as the
+ * device opened on it has a queue of its own ({@link ClDriver}), so opening and closing devices (as the
  * tests do) costs a queue, not a compile; the driver's own binary cache (PoCL's
  * {@code POCL_CACHE_DIR}, NVIDIA's compute cache) makes the build fast in later processes.
  */

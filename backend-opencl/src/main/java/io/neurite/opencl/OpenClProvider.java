@@ -15,6 +15,8 @@ import io.neurite.device.Device;
 import io.neurite.device.DeviceException;
 import io.neurite.device.DeviceInfo;
 import io.neurite.device.DeviceProvider;
+import io.neurite.kernels.gpu.GpuDevice;
+import io.neurite.kernels.gpu.LaunchLimits;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -115,17 +117,28 @@ public final class OpenClProvider implements DeviceProvider {
 
     /** Opens a device with the given tuning, or the device's own when tuning is null (tests use both). */
     Device open(int ordinal, ClTuning tuning) {
+        ClContext ctx = context(ordinal);
+        ClTuning t = tuning != null ? tuning : ClTuning.of(ctx);
+        // OpenCL bounds a launch only by size_t, so the grid limits are the launcher's int range
+        LaunchLimits limits = new LaunchLimits(ctx.reduceGroup, t.rowRun(), Integer.MAX_VALUE, Integer.MAX_VALUE);
+        return new GpuDevice(found(ordinal).info, new ClDriver(ctx.id, ctx), limits, new ClGemm(ctx, t.gemm()), t.describe(ctx));
+    }
+
+    /** The context (limits, program) of device ordinal, created and built on first use. */
+    ClContext context(int ordinal) {
+        Found f = found(ordinal);
+        return ClContext.of(f.info.id(), f.info.kind(), f.platform, f.device);
+    }
+
+    private Found found(int ordinal) {
         Availability a = probe();
         if (!a.available()) throw new DeviceException("opencl:" + ordinal + " cannot be opened: " + a.reason());
-        Found f;
         synchronized (this) {
             if (ordinal < 0 || ordinal >= found.size()) {
                 throw new DeviceException("opencl:" + ordinal + " does not exist; this machine has opencl:0 to opencl:"
                         + (found.size() - 1));
             }
-            f = found.get(ordinal);
+            return found.get(ordinal);
         }
-        ClContext ctx = ClContext.of(f.info.id(), f.info.kind(), f.platform, f.device);
-        return new OpenClDevice(f.info, ctx, tuning != null ? tuning : ClTuning.of(ctx));
     }
 }

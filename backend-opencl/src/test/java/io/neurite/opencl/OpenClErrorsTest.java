@@ -10,6 +10,7 @@ import io.neurite.device.Buffer;
 import io.neurite.device.DType;
 import io.neurite.device.Device;
 import io.neurite.device.DeviceException;
+import io.neurite.device.Devices;
 import io.neurite.device.Op;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,11 +25,13 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenClErrorsTest {
-    private OpenClDevice device;
+    private Device device;
+    private ClContext ctx;
 
     @BeforeAll
     void open() {
-        device = (OpenClDevice) BackendConformance.openOrSkip("opencl:0");
+        device = BackendConformance.openOrSkip("opencl:0");
+        ctx = ((OpenClProvider) Devices.providers().get("opencl")).context(0);
     }
 
     @AfterAll
@@ -39,7 +42,6 @@ class OpenClErrorsTest {
     @Test
     void aBrokenKernelRaisesItsBuildLog() {
         String source = "__kernel void broken_kernel(__global float* x) {\n    x[0] = undefined_name * 2.0f;\n}\n";
-        ClContext ctx = device.ctx;
         ClBuildException e = assertThrows(ClBuildException.class,
                 () -> ClContext.build(device.id(), ctx.context, ctx.device, "broken_kernel", source, ""));
         assertEquals("broken_kernel", e.program());
@@ -51,14 +53,19 @@ class OpenClErrorsTest {
 
     @Test
     void anUnknownKernelNamesItselfAndTheErrorCode() {
-        DeviceException e = assertThrows(DeviceException.class, () -> device.launcher().kernel("no_such_kernel"));
-        assertTrue(e.getMessage().contains("clCreateKernel(no_such_kernel)"), e.getMessage());
-        assertTrue(e.getMessage().contains("CL_INVALID_KERNEL_NAME"), e.getMessage());
+        ClDriver driver = new ClDriver(device.id(), ctx);
+        try {
+            DeviceException e = assertThrows(DeviceException.class, () -> driver.function("no_such_kernel"));
+            assertTrue(e.getMessage().contains("clCreateKernel(no_such_kernel)"), e.getMessage());
+            assertTrue(e.getMessage().contains("CL_INVALID_KERNEL_NAME"), e.getMessage());
+        } finally {
+            driver.close();
+        }
     }
 
     @Test
     void anAllocationBeyondTheDeviceIsRefusedAndTheDeviceStaysUsable() {
-        long tooMany = device.ctx.maxAlloc / 4 + 1;
+        long tooMany = ctx.maxAlloc / 4 + 1;
         DeviceException e = assertThrows(DeviceException.class, () -> device.allocate(DType.FLOAT32, tooMany));
         assertTrue(e.getMessage().contains("CL_DEVICE_MAX_MEM_ALLOC_SIZE"), e.getMessage());
         assertEquals(0, device.liveBuffers());
@@ -70,13 +77,13 @@ class OpenClErrorsTest {
 
     @Test
     void runningOutOfDeviceMemoryIsAClearErrorAndTheDeviceStaysUsable() {
-        long others = device.ctx.globalMemory - 1024; // as if open buffers held all but 1 KiB
-        device.ctx.inUse.addAndGet(others);
+        long others = ctx.globalMemory - 1024; // as if open buffers held all but 1 KiB
+        ctx.inUse.addAndGet(others);
         try {
             DeviceException e = assertThrows(DeviceException.class, () -> device.allocate(DType.FLOAT32, 1024));
             assertTrue(e.getMessage().contains("out of device memory") && e.getMessage().contains("4096 bytes"), e.getMessage());
         } finally {
-            device.ctx.inUse.addAndGet(-others);
+            ctx.inUse.addAndGet(-others);
         }
         assertEquals(0, device.liveBuffers());
         try (Buffer x = device.upload(new float[] {-1, 2}); Buffer y = device.allocate(DType.FLOAT32, 2)) {

@@ -32,10 +32,10 @@ class OpenClOtherTuningTest {
 
     @BeforeAll
     void open() {
-        OpenClDevice usual = (OpenClDevice) BackendConformance.openOrSkip("opencl:0");
-        ClTuning other = usual.tuning.gemm() == GemmVariant.PACKED ? ClTuning.GPU : ClTuning.CPU;
-        usual.close();
-        device = ((OpenClProvider) Devices.providers().get("opencl")).open(0, other);
+        BackendConformance.openOrSkip("opencl:0").close();
+        OpenClProvider opencl = (OpenClProvider) Devices.providers().get("opencl");
+        ClTuning other = ClTuning.of(opencl.context(0)).gemm() == GemmVariant.PACKED ? ClTuning.GPU : ClTuning.CPU;
+        device = opencl.open(0, other);
         cpu = Devices.get("cpu:0");
     }
 

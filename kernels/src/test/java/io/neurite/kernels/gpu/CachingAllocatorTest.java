@@ -1,4 +1,4 @@
-package io.neurite.cuda;
+package io.neurite.kernels.gpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.neurite.cuda.GpuDriver.DeviceMemory;
-import io.neurite.cuda.GpuDriver.GpuFunction;
+import io.neurite.kernels.gpu.GpuDriver.DeviceMemory;
+import io.neurite.kernels.gpu.GpuDriver.GpuFunction;
 import io.neurite.device.DeviceException;
 import java.lang.foreign.MemorySegment;
 import java.util.HashSet;
@@ -127,7 +127,7 @@ class CachingAllocatorTest {
         assertNotSame(big, other);
         assertEquals(0, a.cachedBytes());
         DeviceException e = assertThrows(DeviceException.class, () -> a.take(3L << 20));
-        assertTrue(e.getMessage().contains("out of GPU memory") && e.getMessage().contains("fake:0"), e.getMessage());
+        assertTrue(e.getMessage().contains("out of device memory") && e.getMessage().contains("fake:0"), e.getMessage());
         a.give(other);
         assertSame(other, a.take(2L << 20), "a freed block is reused first");
     }

@@ -1,25 +1,24 @@
-package io.neurite.cuda;
+package io.neurite.kernels.gpu;
 
-import io.neurite.cuda.GpuDriver.DeviceMemory;
 import io.neurite.device.Buffer;
 import io.neurite.kernels.CommonKernels;
+import io.neurite.kernels.gpu.GpuDriver.DeviceMemory;
 
 /**
- * The CUDA op set: the shared {@link CommonKernels} (the OpenCL backend's kernels, argument lists
- * and plans, compiled into the PTX) on this device's stream, with scratch memory from its caching
- * allocator and the GEMM kernel that {@link GemmPolicy} picks.
+ * The op set of a {@link GpuDevice}: the shared {@link CommonKernels} on its stream, with scratch
+ * memory from its caching allocator and the backend's {@link GpuGemm}.
  */
-final class CudaKernels extends CommonKernels<DeviceMemory> {
-    private final CudaDevice d;
+final class GpuKernels extends CommonKernels<DeviceMemory> {
+    private final GpuDevice d;
 
-    CudaKernels(CudaDevice d) {
+    GpuKernels(GpuDevice d) {
         super(d, d.launcher());
         this.d = d;
     }
 
     @Override
     protected DeviceMemory memory(Buffer b) {
-        return CudaLauncher.memory(b);
+        return GpuBuffer.memory(b);
     }
 
     @Override
@@ -45,6 +44,6 @@ final class CudaKernels extends CommonKernels<DeviceMemory> {
     @Override
     protected void gemm(boolean ta, boolean tb, int batch, int m, int n, int k, float alpha, DeviceMemory a, int aOff, int sa,
                         DeviceMemory b, int bOff, int sb, float beta, DeviceMemory c, int cOff, int sc) {
-        CudaGemm.run(d, ta, tb, batch, m, n, k, alpha, a, aOff, sa, b, bOff, sb, beta, c, cOff, sc);
+        d.gemm().run(d, ta, tb, batch, m, n, k, alpha, a, aOff, sa, b, bOff, sb, beta, c, cOff, sc);
     }
 }
