@@ -63,22 +63,6 @@ final class CudaContext implements GpuDriver {
     private CudaStaging staging;
     private int multiprocessors;
 
-    /** Device memory from cuMemAlloc; identity equality, as the allocator's sets need. */
-    static final class CudaMemory implements DeviceMemory {
-        final CUdeviceptr ptr;
-        private final long bytes;
-
-        CudaMemory(CUdeviceptr ptr, long bytes) {
-            this.ptr = ptr;
-            this.bytes = bytes;
-        }
-
-        @Override
-        public long bytes() {
-            return bytes;
-        }
-    }
-
     /** Opens device ordinal (cuInit has run) and loads the program; on failure releases what it took and throws. */
     CudaContext(String id, int ordinal, PtxModule ptx) {
         this.id = id;
@@ -125,7 +109,7 @@ final class CudaContext implements GpuDriver {
         int r = cuMemAlloc(p, bytes);
         if (r == CUresult.CUDA_ERROR_OUT_OF_MEMORY) return null;
         check(r, "cuMemAlloc(" + bytes + " bytes)");
-        return new CudaMemory(p, bytes);
+        return new Block<>(p, bytes);
     }
 
     @Override
@@ -183,7 +167,7 @@ final class CudaContext implements GpuDriver {
                 case Integer v -> Pointer.to(new int[] {v});
                 case Float v -> Pointer.to(new float[] {v});
                 case Boolean v -> Pointer.to(new int[] {v ? 1 : 0});
-                case CudaMemory m -> Pointer.to(m.ptr);
+                case DeviceMemory m -> Pointer.to(ptr(m));
                 case null, default -> throw new DeviceException(id + ": kernel " + f.name() + " argument " + i
                         + " has unsupported type " + (args[i] == null ? "null" : args[i].getClass().getName()));
             };
@@ -221,7 +205,7 @@ final class CudaContext implements GpuDriver {
     }
 
     private CUdeviceptr ptr(DeviceMemory m) {
-        if (m instanceof CudaMemory c) return c.ptr;
+        if (m instanceof Block<?> b && b.handle() instanceof CUdeviceptr p) return p;
         throw new DeviceException(id + ": memory of another driver: " + m);
     }
 }

@@ -41,10 +41,6 @@ final class ClEmulatedDriver implements GpuDriver {
     private final Map<String, GpuFunction> functions = new HashMap<>();
     private final int units;
 
-    /** OpenCL memory in the role of device memory. */
-    record ClMemory(cl_mem mem, long bytes) implements DeviceMemory {
-    }
-
     ClEmulatedDriver(cl_device_id device, cl_context_properties platform) {
         CL.setExceptionsEnabled(true);
         this.device = device;
@@ -100,7 +96,7 @@ final class ClEmulatedDriver implements GpuDriver {
     @Override
     public DeviceMemory tryAllocate(long bytes) {
         try {
-            return new ClMemory(CL.clCreateBuffer(context, CL.CL_MEM_READ_WRITE, bytes, null, null), bytes);
+            return new Block<>(CL.clCreateBuffer(context, CL.CL_MEM_READ_WRITE, bytes, null, null), bytes);
         } catch (CLException e) {
             if (e.getStatus() == CL.CL_MEM_OBJECT_ALLOCATION_FAILURE || e.getStatus() == CL.CL_OUT_OF_RESOURCES) return null;
             throw e;
@@ -109,7 +105,7 @@ final class ClEmulatedDriver implements GpuDriver {
 
     @Override
     public void free(DeviceMemory memory) {
-        CL.clReleaseMemObject(((ClMemory) memory).mem());
+        CL.clReleaseMemObject(mem(memory));
     }
 
     @Override
@@ -117,7 +113,7 @@ final class ClEmulatedDriver implements GpuDriver {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment copy = arena.allocate(src.byteSize(), 64);
             copy.copyFrom(src);
-            CL.clEnqueueWriteBuffer(queue, ((ClMemory) dst).mem(), CL.CL_TRUE, byteOffset, src.byteSize(),
+            CL.clEnqueueWriteBuffer(queue, mem(dst), CL.CL_TRUE, byteOffset, src.byteSize(),
                     Pointer.to(copy.asByteBuffer()), 0, null, null);
         }
     }
@@ -126,7 +122,7 @@ final class ClEmulatedDriver implements GpuDriver {
     public void download(DeviceMemory src, long byteOffset, MemorySegment dst) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment into = arena.allocate(dst.byteSize(), 64);
-            CL.clEnqueueReadBuffer(queue, ((ClMemory) src).mem(), CL.CL_TRUE, byteOffset, dst.byteSize(),
+            CL.clEnqueueReadBuffer(queue, mem(src), CL.CL_TRUE, byteOffset, dst.byteSize(),
                     Pointer.to(into.asByteBuffer()), 0, null, null);
             dst.copyFrom(into);
         }
@@ -135,7 +131,7 @@ final class ClEmulatedDriver implements GpuDriver {
     @Override
     public void fill32(DeviceMemory memory, long byteOffset, int pattern, long count) {
         if (count == 0) return;
-        CL.clEnqueueFillBuffer(queue, ((ClMemory) memory).mem(), Pointer.to(new int[] {pattern}), Sizeof.cl_int, byteOffset,
+        CL.clEnqueueFillBuffer(queue, mem(memory), Pointer.to(new int[] {pattern}), Sizeof.cl_int, byteOffset,
                 count * 4, 0, null, null);
     }
 
@@ -157,7 +153,7 @@ final class ClEmulatedDriver implements GpuDriver {
                 case Integer v -> CL.clSetKernelArg(k, i, Sizeof.cl_int, Pointer.to(new int[] {v}));
                 case Float v -> CL.clSetKernelArg(k, i, Sizeof.cl_float, Pointer.to(new float[] {v}));
                 case Boolean v -> CL.clSetKernelArg(k, i, Sizeof.cl_int, Pointer.to(new int[] {v ? 1 : 0}));
-                case ClMemory m -> CL.clSetKernelArg(k, i, Sizeof.cl_mem, Pointer.to(m.mem()));
+                case DeviceMemory m -> CL.clSetKernelArg(k, i, Sizeof.cl_mem, Pointer.to(mem(m)));
                 default -> throw new IllegalArgumentException(f.name() + " argument " + i + ": " + args[i]);
             }
         }
@@ -187,5 +183,9 @@ final class ClEmulatedDriver implements GpuDriver {
         CL.clReleaseProgram(program);
         CL.clReleaseCommandQueue(queue);
         CL.clReleaseContext(context);
+    }
+
+    private static cl_mem mem(DeviceMemory m) {
+        return (cl_mem) ((Block<?>) m).handle();
     }
 }

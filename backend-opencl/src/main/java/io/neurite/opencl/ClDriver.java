@@ -48,22 +48,6 @@ final class ClDriver implements GpuDriver {
     private Arena staging = Arena.ofShared();
     private long staged;
 
-    /** A cl_mem in the role of device memory; identity equality, as the allocator's sets need. */
-    static final class ClMemory implements DeviceMemory {
-        final cl_mem mem;
-        private final long bytes;
-
-        ClMemory(cl_mem mem, long bytes) {
-            this.mem = mem;
-            this.bytes = bytes;
-        }
-
-        @Override
-        public long bytes() {
-            return bytes;
-        }
-    }
-
     @SuppressWarnings("deprecation") // clCreateCommandQueueWithProperties needs OpenCL 2.0; this works on 1.2 too
     ClDriver(String id, ClContext ctx) {
         this.id = id;
@@ -96,7 +80,7 @@ final class ClDriver implements GpuDriver {
             if (ClErrors.outOfMemory(e.getStatus())) return null;
             throw ClErrors.failed(id, "clCreateBuffer(" + size + " bytes)", e);
         }
-        ClMemory memory = new ClMemory(m, size);
+        Block<cl_mem> memory = new Block<>(m, size);
         if (size >= SYNC_ALLOCATION) {
             try {
                 CL.clEnqueueFillBuffer(queue, m, Pointer.to(new int[1]), Sizeof.cl_int, 0, size, 0, null, null);
@@ -112,9 +96,9 @@ final class ClDriver implements GpuDriver {
 
     @Override
     public void free(DeviceMemory memory) {
-        ClMemory m = (ClMemory) memory;
-        ctx.inUse.addAndGet(-m.bytes());
-        ClErrors.run(id, "clReleaseMemObject", () -> CL.clReleaseMemObject(m.mem));
+        cl_mem m = mem(memory);
+        ctx.inUse.addAndGet(-memory.bytes());
+        ClErrors.run(id, "clReleaseMemObject", () -> CL.clReleaseMemObject(m));
     }
 
     @Override
@@ -184,7 +168,7 @@ final class ClDriver implements GpuDriver {
     private void setArg(GpuFunction f, cl_kernel k, int index, Object arg) {
         try {
             switch (arg) {
-                case ClMemory m -> CL.clSetKernelArg(k, index, Sizeof.cl_mem, Pointer.to(m.mem));
+                case DeviceMemory m -> CL.clSetKernelArg(k, index, Sizeof.cl_mem, Pointer.to(mem(m)));
                 case Integer v -> CL.clSetKernelArg(k, index, Sizeof.cl_int, Pointer.to(new int[] {v}));
                 case Float v -> CL.clSetKernelArg(k, index, Sizeof.cl_float, Pointer.to(new float[] {v}));
                 case Boolean v -> CL.clSetKernelArg(k, index, Sizeof.cl_int, Pointer.to(new int[] {v ? 1 : 0}));
@@ -232,7 +216,7 @@ final class ClDriver implements GpuDriver {
     }
 
     private cl_mem mem(DeviceMemory m) {
-        if (m instanceof ClMemory c) return c.mem;
+        if (m instanceof Block<?> b && b.handle() instanceof cl_mem c) return c;
         throw new DeviceException(id + ": memory of another driver: " + m);
     }
 }

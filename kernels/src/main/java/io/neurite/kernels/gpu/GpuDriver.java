@@ -63,6 +63,36 @@ public interface GpuDriver {
     }
 
     /**
+     * Device memory as a driver's handle ({@code CUdeviceptr}, {@code cl_mem}) and its size. Not a
+     * record: two blocks must never be equal, even when a driver hands out a freed address again.
+     *
+     * @param <H> the driver's handle type
+     */
+    final class Block<H> implements DeviceMemory {
+        private final H handle;
+        private final long bytes;
+
+        public Block(H handle, long bytes) {
+            this.handle = handle;
+            this.bytes = bytes;
+        }
+
+        public H handle() {
+            return handle;
+        }
+
+        @Override
+        public long bytes() {
+            return bytes;
+        }
+
+        @Override
+        public String toString() {
+            return bytes + " bytes at " + handle;
+        }
+    }
+
+    /**
      * A kernel of the program.
      *
      * @param name       its entry name
