@@ -13,7 +13,7 @@ import java.util.Map;
  * the offset of any error (in characters, which are bytes for ASCII text); floats are written in
  * their shortest form ({@code 0.99f} as {@code 0.99}).
  */
-final class Json {
+public final class Json {
     private static final int MAX_DEPTH = 64;
 
     private final String text;
@@ -33,7 +33,7 @@ final class Json {
      * @param source what the text is, for messages (a file name)
      * @param base   the text's offset in its file, so that messages give file offsets
      */
-    static Object parse(String text, String source, long base) throws CheckpointException {
+    public static Object parse(String text, String source, long base) throws CheckpointException {
         Json p = new Json(text, source, base);
         p.space();
         Object v = p.value(0);
@@ -192,14 +192,14 @@ final class Json {
     }
 
     /** Compact JSON (no white space), as a safetensors header wants it. */
-    static String write(Object v) {
+    public static String write(Object v) {
         StringBuilder sb = new StringBuilder();
         write(sb, v, -1, 0);
         return sb.toString();
     }
 
     /** Indented JSON for files people read; arrays of numbers stay on one line. */
-    static String pretty(Object v) {
+    public static String pretty(Object v) {
         StringBuilder sb = new StringBuilder();
         write(sb, v, 2, 0);
         return sb.append('\n').toString();
