@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON of checkpoint headers and model files: objects are {@code LinkedHashMap}s (key order
- * kept), arrays {@code ArrayList}s, whole numbers {@code Long}, other numbers {@code Double}.
+ * The JSON of checkpoint headers, model files and the bench's results: objects are
+ * {@code LinkedHashMap}s (key order kept), arrays {@code ArrayList}s, whole numbers {@code Long},
+ * other numbers {@code Double}.
  * The parser is strict (RFC 8259: no trailing commas, comments, duplicate keys or NaN) and names
  * the offset of any error (in characters, which are bytes for ASCII text); floats are written in
  * their shortest form ({@code 0.99f} as {@code 0.99}).
@@ -191,7 +192,11 @@ public final class Json {
         return Double.parseDouble(n);
     }
 
-    /** Compact JSON (no white space), as a safetensors header wants it. */
+    /**
+     * Compact JSON (no white space), as a safetensors header wants it. Values are null, Boolean,
+     * Number, String, int[], Map and List; NaN, infinities and other types are an
+     * {@link IllegalArgumentException}, since JSON cannot hold them.
+     */
     public static String write(Object v) {
         StringBuilder sb = new StringBuilder();
         write(sb, v, -1, 0);
