@@ -26,6 +26,12 @@ public final class CpuProvider implements DeviceProvider {
                 "CPU (" + cpu + ", " + heap + " MiB heap), " + VectorSupport.describe());
     }
 
+    /** 100: below any GPU, above OpenCL on a CPU (see {@link DeviceProvider#priority}). */
+    @Override
+    public int priority(DeviceInfo device) {
+        return 100;
+    }
+
     @Override
     public Device open(int ordinal) {
         if (ordinal != 0) throw new DeviceException("cpu:" + ordinal + " does not exist; the CPU backend has cpu:0 only");

@@ -7,11 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neurite.checkpoint.Checkpoint;
+import io.neurite.checkpoint.ModelCheckpoint;
+import io.neurite.checkpoint.TrainingState;
 import io.neurite.device.Device;
 import io.neurite.device.Devices;
-import io.neurite.io.Checkpoint;
 import io.neurite.io.CheckpointException;
-import io.neurite.io.ModelCheckpoint;
 import io.neurite.io.SafeTensors;
 import io.neurite.nn.Dense;
 import io.neurite.nn.Flatten;
@@ -92,7 +93,7 @@ class CheckpointRefusalTest {
             assertEquals(0, o.iterations());
             m.parameters().forEach(p -> assertEquals(0, o.state(p).length, "no optimiser state"));
             if (badWeights) {
-                assertThrows(CheckpointException.class, () -> m.loadWeights(weightsFile));
+                assertThrows(CheckpointException.class, () -> Checkpoint.loadWeights(m, weightsFile));
                 assertArrayEquals(bits(before), bits(weights(m)));
             }
         }
@@ -190,7 +191,7 @@ class CheckpointRefusalTest {
     void filesFromDifferentSavesAreRefused() throws IOException {
         Path other = Files.createTempDirectory(root, "other");
         try (Model m = CheckpointFixtures.mlp().build(cpu, 3); Optimizer o = new Adam(1e-3f)) {
-            Checkpoint.save(other, m, o, new io.neurite.io.TrainingState(1, 0, 16, true, null, Double.NaN, Map.of()));
+            Checkpoint.save(other, m, o, new TrainingState(1, 0, 16, true, null, Double.NaN, Map.of()));
         }
         Files.copy(other.resolve(Checkpoint.TRAINING), ck.resolve(Checkpoint.TRAINING), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         refusedWithGoodWeights("weights.safetensors and training.json are from different saves");
@@ -207,7 +208,7 @@ class CheckpointRefusalTest {
     void tensorsStillInTheirBuffersAfterARefusalAreUsable() throws IOException {
         Files.write(weightsFile, new byte[3]);
         try (Model m = CheckpointFixtures.mlp().build(cpu, 2)) {
-            assertThrows(CheckpointException.class, () -> m.loadWeights(weightsFile));
+            assertThrows(CheckpointException.class, () -> Checkpoint.loadWeights(m, weightsFile));
             try (io.neurite.tensor.Scope s = io.neurite.tensor.Scope.open()) {
                 assertEquals(10, m.predict(Tensor.zeros(cpu, 1, 1, 8, 8)).size());
             }

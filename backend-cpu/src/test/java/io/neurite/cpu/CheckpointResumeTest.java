@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neurite.checkpoint.Checkpoint;
+import io.neurite.checkpoint.ModelCheckpoint;
+import io.neurite.checkpoint.TrainingState;
 import io.neurite.data.Dataset;
 import io.neurite.device.Device;
 import io.neurite.device.Devices;
-import io.neurite.io.Checkpoint;
-import io.neurite.io.ModelCheckpoint;
-import io.neurite.io.TrainingState;
 import io.neurite.nn.Model;
 import io.neurite.optim.Adam;
 import io.neurite.optim.Optimizer;

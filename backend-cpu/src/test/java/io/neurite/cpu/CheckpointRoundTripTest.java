@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.neurite.io.Checkpoint;
+import io.neurite.checkpoint.Checkpoint;
 import io.neurite.io.SafeTensors;
 import io.neurite.nn.Conv2d;
 import io.neurite.nn.Dense;
@@ -83,8 +83,8 @@ class CheckpointRoundTripTest extends CpuTestBase {
     void modelSaveWeightsAndLoadWeightsRoundTrip() throws IOException {
         Path f = dir.resolve("mlp.safetensors");
         try (Model a = CheckpointFixtures.mlp().build(cpu, 1); Model b = CheckpointFixtures.mlp().build(cpu, 2)) {
-            a.saveWeights(f);
-            b.loadWeights(f);
+            Checkpoint.saveWeights(a, f);
+            Checkpoint.loadWeights(b, f);
             assertArrayEquals(bits(weights(a)), bits(weights(b)));
             try (SafeTensors.Reader r = SafeTensors.open(f)) {
                 assertEquals(List.of("dense_1/kernel", "dense_1/bias", "dense_2/kernel", "dense_2/bias"), List.copyOf(r.entries().keySet()));
@@ -134,7 +134,7 @@ class CheckpointRoundTripTest extends CpuTestBase {
         try (Model m = lenet.build(cpu, 5)) {
             Path f = dir.resolve("lenet.safetensors"), xs = dir.resolve("x.json"), script = dir.resolve("check.py");
             float[] x = input(3, 784, 8);
-            m.saveWeights(f);
+            Checkpoint.saveWeights(m, f);
             Files.writeString(xs, Arrays.toString(x));
             Files.writeString(script, TORCH_CHECK);
             String out = run(List.of(python, script.toString(), f.toString(), xs.toString()), 120);

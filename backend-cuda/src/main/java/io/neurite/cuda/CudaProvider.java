@@ -139,6 +139,12 @@ public final class CudaProvider implements DeviceProvider {
         return new String(name, 0, end, StandardCharsets.UTF_8).strip();
     }
 
+    /** 300: a CUDA GPU is preferred to every other device (see {@link DeviceProvider#priority}). */
+    @Override
+    public int priority(DeviceInfo device) {
+        return 300;
+    }
+
     @Override
     public Device open(int ordinal) {
         Availability a = probe();

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.neurite.device.Availability;
 import io.neurite.device.DeviceException;
+import io.neurite.device.DeviceInfo;
 import io.neurite.device.Devices;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,6 +56,16 @@ class CudaProviderTest {
         assertTrue(e.getMessage().contains("libcuda.so.1 not found"), e.getMessage());
         assertThrows(DeviceException.class, () -> Devices.providers().get("cuda").open(0));
         assertTrue(Devices.report().contains("cuda     unavailable: libcuda.so.1 not found"), Devices.report());
+    }
+
+    @Test
+    void theEmulationRanksAfterEveryRealDeviceAndTheGpuFirst() {
+        List<DeviceInfo> all = Devices.list();
+        Assumptions.assumeTrue(all.stream().anyMatch(d -> d.backend().equals("cudaemu")), "no OpenCL CPU device to emulate CUDA on");
+        int firstEmulated = all.indexOf(all.stream().filter(d -> d.backend().equals("cudaemu")).findFirst().orElseThrow());
+        assertTrue(all.subList(firstEmulated, all.size()).stream().allMatch(d -> d.backend().equals("cudaemu")), all.toString());
+        assertEquals(libcudaInstalled() && Devices.providers().get("cuda").probe().available() ? "cuda:0" : "cpu:0", all.getFirst().id());
+        assertEquals(300, Devices.providers().get("cuda").priority(new DeviceInfo("cuda:0", DeviceInfo.Kind.GPU, "a GPU")));
     }
 
     @Test

@@ -61,6 +61,12 @@ public final class EmulatedCudaProvider implements DeviceProvider {
         }
     }
 
+    /** 0: an emulation for tests, slower than every real device, so never the best one. */
+    @Override
+    public int priority(DeviceInfo device) {
+        return 0;
+    }
+
     private static DeviceInfo info(int i) {
         return new DeviceInfo("cudaemu:" + i, DeviceInfo.Kind.CPU, "CUDA backend host code on an OpenCL CPU device, GEMM "
                 + POLICIES[i].name().toLowerCase());

@@ -110,6 +110,15 @@ public final class OpenClProvider implements DeviceProvider {
         };
     }
 
+    /**
+     * 200 for a GPU; 50 for a CPU or an accelerator, below the CPU backend, the reference, which
+     * runs on the same cores without a driver in between (see {@link DeviceProvider#priority}).
+     */
+    @Override
+    public int priority(DeviceInfo device) {
+        return device.kind() == DeviceInfo.Kind.GPU ? 200 : 50;
+    }
+
     @Override
     public Device open(int ordinal) {
         return open(ordinal, null);

@@ -74,7 +74,7 @@ final class ConvCommand {
                 doc.put("description", device.description());
                 doc.put("results", results);
                 try {
-                    Json.write(a.get("--json", null), doc);
+                    OutputFiles.writeJson(a.get("--json", null), doc);
                 } catch (IOException e) {
                     throw new UncheckedIOException("conv: cannot write " + a.get("--json", null), e);
                 }

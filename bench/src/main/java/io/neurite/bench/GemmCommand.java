@@ -84,7 +84,7 @@ final class GemmCommand {
             out.put("checked_against", against);
             out.put("tolerance", TOLERANCE);
             try {
-                Json.write(o.get("--json", null), out);
+                OutputFiles.writeJson(o.get("--json", null), out);
             } catch (IOException e) {
                 throw new UncheckedIOException("gemm: cannot write " + o.get("--json", null), e);
             }

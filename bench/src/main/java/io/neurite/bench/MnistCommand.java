@@ -1,14 +1,14 @@
 package io.neurite.bench;
 
+import io.neurite.checkpoint.Checkpoint;
+import io.neurite.checkpoint.ModelCheckpoint;
+import io.neurite.checkpoint.ModelJson;
+import io.neurite.checkpoint.TrainingState;
 import io.neurite.data.Augmenter;
 import io.neurite.data.Mnist;
 import io.neurite.data.MnistDownload;
 import io.neurite.device.Device;
 import io.neurite.device.Devices;
-import io.neurite.io.Checkpoint;
-import io.neurite.io.ModelCheckpoint;
-import io.neurite.io.ModelJson;
-import io.neurite.io.TrainingState;
 import io.neurite.nn.Model;
 import io.neurite.optim.Adadelta;
 import io.neurite.optim.Adagrad;
@@ -139,7 +139,7 @@ final class MnistCommand {
             result.put("peak_heap_mib", peakHeapMib());
             result.put("native_mib", nativeMib());
             printTable(result);
-            if (a.get("--json", null) != null) Json.write(a.get("--json", null), result);
+            if (a.get("--json", null) != null) OutputFiles.writeJson(a.get("--json", null), result);
             if (curves != null) {
                 curves.write(modelName + " on " + device.id());
                 System.out.println("plot: " + a.get("--plot", null));

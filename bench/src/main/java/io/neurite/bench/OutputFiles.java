@@ -1,23 +1,22 @@
 package io.neurite.bench;
 
+import io.neurite.io.AtomicFiles;
+import io.neurite.io.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.UUID;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The files a run writes (--json, --plot): checked before the run starts, so a bad path fails in
- * a second rather than after minutes of training, and written through a temporary file renamed
- * into place, so a crash or a full disk never leaves half a file where the old one was.
+ * a second rather than after minutes of training, and written with core's {@link AtomicFiles}
+ * (a temporary file renamed into place), so a crash or a full disk never leaves half a file where
+ * the old one was.
  */
 final class OutputFiles {
-    /** Writes a file's content to the given (temporary) path. */
-    @FunctionalInterface
-    interface Content {
-        void write(Path tmp) throws IOException;
-    }
-
     private OutputFiles() {
     }
 
@@ -39,18 +38,28 @@ final class OutputFiles {
         return abs;
     }
 
-    /** Writes file through a temporary file in its directory (created if missing), renamed over it in one step. */
-    static void writeAtomically(Path file, Content content) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
-        // Hidden, so a listing during the write shows no half-written PNG or JSON; not createTempFile,
-        // whose owner-only permissions the renamed file would keep.
-        Path tmp = abs.resolveSibling("." + abs.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        try {
-            content.write(tmp);
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+    /** Writes a run's figures to file as JSON (core's {@link Json}), atomically. */
+    static void writeJson(String file, Object figures) throws IOException {
+        String json = Json.pretty(measured(figures));
+        AtomicFiles.write(Path.of(file), tmp -> Files.writeString(tmp, json));
+    }
+
+    /** JSON has no NaN or infinity: a figure that was not measured (no oracle to compare with on cpu:0) is null. */
+    private static Object measured(Object v) {
+        return switch (v) {
+            case Double d when !Double.isFinite(d) -> null;
+            case Float f when !Float.isFinite(f) -> null;
+            case Map<?, ?> m -> {
+                Map<Object, Object> out = new LinkedHashMap<>();
+                m.forEach((k, x) -> out.put(k, measured(x)));
+                yield out;
+            }
+            case List<?> l -> {
+                List<Object> out = new ArrayList<>();
+                for (Object x : l) out.add(measured(x));
+                yield out;
+            }
+            case null, default -> v;
+        };
     }
 }

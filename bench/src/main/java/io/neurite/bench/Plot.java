@@ -1,6 +1,7 @@
 package io.neurite.bench;
 
 import io.neurite.data.Dataset;
+import io.neurite.io.AtomicFiles;
 import io.neurite.train.Callback;
 import io.neurite.train.Trainer;
 import java.awt.BasicStroke;
@@ -74,7 +75,7 @@ final class Plot {
         List<XYChart> charts = new ArrayList<>();
         try {
             for (String m : metrics) charts.add(chart(title + ": " + m, m, epochs, values.get(m), values.get("val_" + m)));
-            OutputFiles.writeAtomically(file, tmp -> {
+            AtomicFiles.write(file, tmp -> {
                 try (OutputStream os = Files.newOutputStream(tmp)) {
                     BitmapEncoder.saveBitmap(charts, 1, charts.size(), os, BitmapEncoder.BitmapFormat.PNG);
                 }

@@ -1,8 +1,8 @@
 package io.neurite.bench;
 
+import io.neurite.checkpoint.ModelJson;
 import io.neurite.device.Device;
 import io.neurite.device.Devices;
-import io.neurite.io.ModelJson;
 import io.neurite.nn.Model;
 import java.io.IOException;
 import java.nio.file.Path;

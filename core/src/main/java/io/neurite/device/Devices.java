@@ -1,11 +1,15 @@
 package io.neurite.device;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
@@ -17,15 +21,22 @@ import java.util.logging.Logger;
  * }
  * }</pre>
  *
- * {@link #best()} prefers a CUDA GPU, then an OpenCL GPU, then the CPU backend, then OpenCL on a
- * CPU. The system property {@code neurite.device} or the environment variable
+ * {@link #best()} opens the device its provider gives the highest
+ * {@linkplain DeviceProvider#priority priority}: a CUDA GPU, then an OpenCL GPU, then the CPU
+ * backend, then OpenCL on a CPU; {@link #report()} shows the ranking. It logs its choice in one
+ * line (on standard error, unless the application configures java.util.logging itself). The
+ * system property {@code neurite.device} or the environment variable
  * {@code NEURITE_DEVICE} (an id such as {@code cpu:0} or {@code cuda:0}) overrides the choice. A
  * device that was asked for and is absent is an error listing what is available and why each
  * missing backend is missing: there is no silent fallback.
  */
 public final class Devices {
-    private static final Logger LOG = Logger.getLogger(Devices.class.getName());
+    private static final Logger LOG = oneLine(Logger.getLogger(Devices.class.getName()));
     private static Map<String, DeviceProvider> providers;
+
+    /** An available device with its provider and the priority the provider gives it. */
+    record Ranked(DeviceProvider provider, DeviceInfo info, int priority) {
+    }
 
     private Devices() {
     }
@@ -43,14 +54,19 @@ public final class Devices {
         return providers;
     }
 
-    /** Every available device, in the order {@link #best()} would try them. */
+    /** Every available device, in the order {@link #best()} would try them: highest priority first. */
     public static List<DeviceInfo> list() {
-        List<DeviceInfo> all = new ArrayList<>();
-        for (DeviceProvider p : providers().values()) {
+        return ranked(providers().values()).stream().map(Ranked::info).toList();
+    }
+
+    /** The available devices of these providers, highest priority first; ties keep the providers' order, then each provider's own. */
+    static List<Ranked> ranked(Collection<DeviceProvider> providers) {
+        List<Ranked> all = new ArrayList<>();
+        for (DeviceProvider p : providers) {
             Availability a = p.probe();
-            if (a.available()) all.addAll(a.devices());
+            if (a.available()) for (DeviceInfo d : a.devices()) all.add(new Ranked(p, d, p.priority(d)));
         }
-        all.sort(Comparator.comparingInt(Devices::rank));
+        all.sort(Comparator.comparingInt(Ranked::priority).reversed()); // a stable sort: ties stay in order
         return all;
     }
 
@@ -58,17 +74,21 @@ public final class Devices {
     public static Device best() {
         String wanted = requested();
         if (wanted != null) return get(wanted);
-        List<DeviceInfo> all = list();
+        List<Ranked> all = ranked(providers().values());
         if (all.isEmpty()) throw new DeviceException("no device is available.\n" + report());
-        DeviceInfo chosen = all.getFirst();
-        List<String> skipped = new ArrayList<>();
-        for (DeviceInfo d : all.subList(1, all.size())) skipped.add(d.id());
-        for (DeviceProvider p : providers().values()) {
-            if (!p.probe().available()) skipped.add(p.name() + " (" + p.probe().reason() + ")");
-        }
-        LOG.info("neurite: using " + chosen.id() + " (" + chosen.description() + "); skipped: "
-                + (skipped.isEmpty() ? "none" : String.join(", ", skipped)));
-        return providers().get(chosen.backend()).open(chosen.ordinal());
+        Ranked chosen = all.getFirst();
+        LOG.info(choice(all, providers().values()));
+        return chosen.provider().open(chosen.info().ordinal());
+    }
+
+    /** The one line best() logs: the device it opens, the others it passed over, and the backends that are missing. */
+    static String choice(List<Ranked> ranked, Collection<DeviceProvider> providers) {
+        Ranked chosen = ranked.getFirst();
+        List<String> others = ranked.subList(1, ranked.size()).stream().map(r -> r.info().id()).toList();
+        List<String> missing = providers.stream().filter(p -> !p.probe().available()).map(DeviceProvider::name).toList();
+        return "neurite: using " + chosen.info().id() + " (priority " + chosen.priority() + ")"
+                + (others.isEmpty() ? "" : "; also here: " + String.join(", ", others))
+                + (missing.isEmpty() ? "" : "; unavailable: " + String.join(", ", missing) + " (Devices.report() says why)");
     }
 
     /** Opens a device by id, e.g. {@code "cuda:0"}; a bare backend name means its device 0. */
@@ -89,18 +109,33 @@ public final class Devices {
         throw new DeviceException("device '" + id + "' does not exist.\n" + report());
     }
 
-    /** A human-readable table of every backend: its devices, or why it is unavailable. */
+    /**
+     * The table of every backend on the class path: each device with its priority, the one
+     * {@link #best()} picks by priority marked {@code (best)}, or why the backend is unavailable;
+     * and the override, when one is set.
+     */
     public static String report() {
-        StringBuilder sb = new StringBuilder();
-        for (DeviceProvider p : providers().values()) {
+        return report(providers().values(), requested());
+    }
+
+    static String report(Collection<DeviceProvider> providers, String requested) {
+        if (providers.isEmpty()) return "  no backend on the class path (add neurite-backend-cpu)\n";
+        List<Ranked> ranked = ranked(providers);
+        DeviceInfo best = ranked.isEmpty() ? null : ranked.getFirst().info();
+        String row = "  %-8s %-10s %-10s %s%n";
+        StringBuilder sb = new StringBuilder(String.format(row, "backend", "device", "priority", "description"));
+        for (DeviceProvider p : providers) {
             Availability a = p.probe();
             if (!a.available()) {
                 sb.append(String.format("  %-8s unavailable: %s%n", p.name(), a.reason()));
                 continue;
             }
-            for (DeviceInfo d : a.devices()) sb.append(String.format("  %-8s %s%n", d.id(), d.description()));
+            for (DeviceInfo d : a.devices()) {
+                sb.append(String.format(row, p.name(), d.id(), p.priority(d) + (d.equals(best) ? " (best)" : ""), d.description()));
+            }
         }
-        return sb.isEmpty() ? "  no backend on the class path (add neurite-backend-cpu)\n" : sb.toString();
+        if (requested != null) sb.append("  neurite.device / NEURITE_DEVICE asks for ").append(requested).append(": best() opens it instead\n");
+        return sb.toString();
     }
 
     private static String requested() {
@@ -110,13 +145,24 @@ public final class Devices {
         return e != null && !e.isBlank() ? e.trim() : null;
     }
 
-    private static int rank(DeviceInfo d) {
-        boolean gpu = d.kind() == DeviceInfo.Kind.GPU;
-        return switch (d.backend()) {
-            case "cuda" -> gpu ? 0 : 4;
-            case "opencl" -> gpu ? 1 : 3;
-            case "cpu" -> 2;
-            default -> gpu ? 1 : 4;
-        };
+    /**
+     * JUL's default format spends two lines on a record (time and caller, then the message), so
+     * unless the application configured logging, this logger prints the message alone.
+     */
+    private static Logger oneLine(Logger log) {
+        boolean configured = System.getProperty("java.util.logging.config.file") != null
+                || System.getProperty("java.util.logging.config.class") != null
+                || System.getProperty("java.util.logging.SimpleFormatter.format") != null;
+        if (configured) return log;
+        ConsoleHandler h = new ConsoleHandler();
+        h.setFormatter(new Formatter() {
+            @Override
+            public String format(LogRecord r) {
+                return formatMessage(r) + System.lineSeparator();
+            }
+        });
+        log.addHandler(h);
+        log.setUseParentHandlers(false);
+        return log;
     }
 }

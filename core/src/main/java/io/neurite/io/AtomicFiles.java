@@ -30,13 +30,13 @@ import java.util.UUID;
  * {@link #resolve} reads in place of the targets and the next save finishes renaming. One
  * process writes a directory at a time.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
     /** The journal of a commit under way. */
     static final String JOURNAL = "commit.pending.json";
 
     /** Writes a file's content to the given (temporary) path. */
     @FunctionalInterface
-    interface Content {
+    public interface Content {
         void write(Path tmp) throws IOException;
     }
 
@@ -44,7 +44,7 @@ final class AtomicFiles {
     }
 
     /** Writes target through a flushed temporary file renamed into place. */
-    static void write(Path target, Content content) throws IOException {
+    public static void write(Path target, Content content) throws IOException {
         Path dir = parent(target);
         Files.createDirectories(dir);
         Path tmp = dir.resolve(tmpName(target.getFileName().toString(), UUID.randomUUID().toString()));
@@ -62,7 +62,7 @@ final class AtomicFiles {
      * Replaces the given files of dir together (see the class comment), and removes the files
      * named in remove (left from an earlier save of another kind).
      */
-    static void commit(Path dir, Map<String, Content> files, List<String> remove) throws IOException {
+    public static void commit(Path dir, Map<String, Content> files, List<String> remove) throws IOException {
         Files.createDirectories(dir);
         recover(dir);
         String id = UUID.randomUUID().toString();
@@ -89,7 +89,7 @@ final class AtomicFiles {
      * The file to read for name in dir: the target, or its complete replacement where a commit
      * was interrupted after its commit point. Reading never changes the directory.
      */
-    static Path resolve(Path dir, String name) throws IOException {
+    public static Path resolve(Path dir, String name) throws IOException {
         Map<String, Object> renames = pending(dir);
         Object tmp = renames.get(name);
         if (tmp instanceof String t && Files.exists(dir.resolve(t))) return dir.resolve(t);

@@ -7,13 +7,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON of checkpoint headers and model files: objects are {@code LinkedHashMap}s (key order
- * kept), arrays {@code ArrayList}s, whole numbers {@code Long}, other numbers {@code Double}.
+ * The JSON of checkpoint headers, model files and the bench's results: objects are
+ * {@code LinkedHashMap}s (key order kept), arrays {@code ArrayList}s, whole numbers {@code Long},
+ * other numbers {@code Double}.
  * The parser is strict (RFC 8259: no trailing commas, comments, duplicate keys or NaN) and names
  * the offset of any error (in characters, which are bytes for ASCII text); floats are written in
  * their shortest form ({@code 0.99f} as {@code 0.99}).
  */
-final class Json {
+public final class Json {
     private static final int MAX_DEPTH = 64;
 
     private final String text;
@@ -33,7 +34,7 @@ final class Json {
      * @param source what the text is, for messages (a file name)
      * @param base   the text's offset in its file, so that messages give file offsets
      */
-    static Object parse(String text, String source, long base) throws CheckpointException {
+    public static Object parse(String text, String source, long base) throws CheckpointException {
         Json p = new Json(text, source, base);
         p.space();
         Object v = p.value(0);
@@ -191,15 +192,19 @@ final class Json {
         return Double.parseDouble(n);
     }
 
-    /** Compact JSON (no white space), as a safetensors header wants it. */
-    static String write(Object v) {
+    /**
+     * Compact JSON (no white space), as a safetensors header wants it. Values are null, Boolean,
+     * Number, String, int[], Map and List; NaN, infinities and other types are an
+     * {@link IllegalArgumentException}, since JSON cannot hold them.
+     */
+    public static String write(Object v) {
         StringBuilder sb = new StringBuilder();
         write(sb, v, -1, 0);
         return sb.toString();
     }
 
     /** Indented JSON for files people read; arrays of numbers stay on one line. */
-    static String pretty(Object v) {
+    public static String pretty(Object v) {
         StringBuilder sb = new StringBuilder();
         write(sb, v, 2, 0);
         return sb.append('\n').toString();

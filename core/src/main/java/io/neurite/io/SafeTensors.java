@@ -79,7 +79,7 @@ public final class SafeTensors {
     }
 
     /** Writes the file in place (the caller makes it atomic). */
-    static void writeTo(Path file, List<Named> tensors, Map<String, String> metadata) throws IOException {
+    public static void writeTo(Path file, List<Named> tensors, Map<String, String> metadata) throws IOException {
         Map<String, Object> header = new LinkedHashMap<>();
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "pt");

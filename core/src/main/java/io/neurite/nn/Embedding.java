@@ -12,7 +12,7 @@ import io.neurite.tensor.Tensor;
  * <p>Ids are int32 tensors: {@code model.forward(Tensor.of(device, ids, samples, steps), ...)}.
  * A float tensor of whole numbers is accepted too and converted on the host (exact below 2^24),
  * which is how ids arrive from a {@link io.neurite.data.Dataset} through the
- * {@link io.neurite.train.Trainer}, which uploads features as floats. An id outside
+ * {@code Trainer}, which uploads features as floats. An id outside
  * [0, vocabulary) is an error naming it.
  *
  * <pre>{@code

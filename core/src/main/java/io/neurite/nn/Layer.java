@@ -55,7 +55,7 @@ public abstract class Layer implements AutoCloseable {
      * out), keyed by its name in snake_case ({@code useBias} is {@code use_bias}). A field that
      * init computes from the input shapes is not a setting: declare it {@code transient}. Override
      * to choose other keys; either way the factory registered for the layer in
-     * {@code io.neurite.io.LayerRegistry} must rebuild a layer that gives the same config back.
+     * {@code io.neurite.checkpoint.LayerRegistry} must rebuild a layer that gives the same config back.
      */
     public Map<String, Object> config() {
         Map<String, Object> c = new LinkedHashMap<>();

@@ -13,7 +13,9 @@ import java.util.Set;
 
 /**
  * A network of layers: a functional graph from one {@link Input} to one output node. Build it on
- * a device with a seed, then train it with {@link io.neurite.train.Trainer} (Keras' compile and fit).
+ * a device with a seed, then train it with a {@code Trainer} (Keras' compile and fit; in
+ * {@code io.neurite.train}, which builds on this package) and save it with {@code Checkpoint}
+ * ({@code io.neurite.checkpoint}: {@code Checkpoint.saveWeights(model, file)} and the rest).
  *
  * <pre>{@code
  * Node in = Input.of(1, 28, 28);
@@ -149,23 +151,6 @@ public class Model implements AutoCloseable {
     /** The graph in the order its layers run: the input node first, the output node last. */
     public List<Node> nodes() {
         return List.copyOf(order);
-    }
-
-    /**
-     * Writes every weight to a safetensors file (see {@link io.neurite.io.SafeTensors} for the
-     * tensor names and layouts), through a temporary file renamed into place.
-     */
-    public void saveWeights(java.nio.file.Path file) throws java.io.IOException {
-        io.neurite.io.Checkpoint.saveWeights(this, file);
-    }
-
-    /**
-     * Loads every weight from a safetensors file written by {@link #saveWeights} (or any file
-     * with the same names and shapes). A file that is damaged or does not fit this model is
-     * refused before any weight changes.
-     */
-    public void loadWeights(java.nio.file.Path file) throws java.io.IOException {
-        io.neurite.io.Checkpoint.loadWeights(this, file);
     }
 
     /** Every weight (trainable and not), in layer order. */

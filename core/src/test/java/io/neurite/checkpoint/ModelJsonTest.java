@@ -1,10 +1,12 @@
-package io.neurite.io;
+package io.neurite.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neurite.io.CheckpointException;
+import io.neurite.io.Json;
 import io.neurite.nn.Activation;
 import io.neurite.nn.Add;
 import io.neurite.nn.AvgPool2d;

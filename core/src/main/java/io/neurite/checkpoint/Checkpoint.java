@@ -1,5 +1,9 @@
-package io.neurite.io;
+package io.neurite.checkpoint;
 
+import io.neurite.io.AtomicFiles;
+import io.neurite.io.CheckpointException;
+import io.neurite.io.Json;
+import io.neurite.io.SafeTensors;
 import io.neurite.nn.Layer;
 import io.neurite.nn.Model;
 import io.neurite.nn.Parameter;

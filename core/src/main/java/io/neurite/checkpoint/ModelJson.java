@@ -1,5 +1,8 @@
-package io.neurite.io;
+package io.neurite.checkpoint;
 
+import io.neurite.io.AtomicFiles;
+import io.neurite.io.CheckpointException;
+import io.neurite.io.Json;
 import io.neurite.nn.Input;
 import io.neurite.nn.Layer;
 import io.neurite.nn.Model;

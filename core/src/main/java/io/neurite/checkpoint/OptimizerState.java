@@ -1,5 +1,7 @@
-package io.neurite.io;
+package io.neurite.checkpoint;
 
+import io.neurite.io.CheckpointException;
+import io.neurite.io.SafeTensors;
 import io.neurite.nn.Model;
 import io.neurite.nn.Parameter;
 import io.neurite.optim.Optimizer;

@@ -1,4 +1,4 @@
-package io.neurite.io;
+package io.neurite.checkpoint;
 
 import io.neurite.train.Callback;
 import io.neurite.train.Trainer;

@@ -1,5 +1,6 @@
-package io.neurite.io;
+package io.neurite.checkpoint;
 
+import io.neurite.io.Json;
 import io.neurite.nn.Activation;
 import io.neurite.nn.Add;
 import io.neurite.nn.AvgPool2d;
