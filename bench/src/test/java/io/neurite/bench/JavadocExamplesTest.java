@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * checks that every example compiles; this one that the main ones do what they say). The free
  * variables of an example are made here first.
  */
+@SuppressWarnings("try") // the examples open scopes they do not name in the body
 class JavadocExamplesTest {
     private static final int N = 32;
 
