@@ -9,6 +9,8 @@ import java.util.SplittableRandom;
  * one batch at a time.
  *
  * <pre>{@code
+ * float[] pixels = new float[n * 28 * 28];   // n images of 1 x 28 x 28, one after another
+ * int[] labels = new int[n];                  // a class index per image
  * Dataset train = Dataset.ofLabels(pixels, new int[] {1, 28, 28}, labels);
  * Dataset[] parts = train.split(0.9);   // train / validation
  * }</pre>

@@ -12,7 +12,7 @@ import java.util.List;
  *
  * <pre>{@code
  * try (Scope step = Scope.open()) {
- *     Tensor loss = model.forward(x).crossEntropy(labels);
+ *     Tensor loss = Loss.sparseCategoricalCrossentropy(true).compute(model.forward(x, true), labels);
  *     loss.backward();
  *     optimizer.step(model.parameters());
  * }   // every intermediate is closed here

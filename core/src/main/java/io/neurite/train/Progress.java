@@ -5,7 +5,10 @@ import java.util.Map;
 
 /**
  * Training progress: on a terminal a live bar (batch, loss, accuracy, images/s, time left);
- * otherwise, or at verbosity 2, one line per epoch; nothing at verbosity 0.
+ * otherwise, or at verbosity 2, one line per epoch; nothing at verbosity 0. Each redraw of the bar
+ * returns to the start of the line and pads with spaces to the length of the previous drawing, so a
+ * shorter line (the epoch's summary after the bar) leaves nothing of the longer one behind; spaces
+ * rather than an ANSI erase, so that consoles without escape codes show the same.
  */
 final class Progress {
     private final PrintStream out;
@@ -14,12 +17,18 @@ final class Progress {
     private final boolean live;
     private long epochStart, lastDraw;
     private int epoch, epochs;
+    private int drawn; // length of the live line now on the terminal, 0 when none
 
     Progress(PrintStream out, int verbose, int samples, int batchSize) {
+        this(out, verbose, samples, System.console() != null && out == System.out);
+    }
+
+    /** terminal: whether out is a terminal, where the bar is redrawn in place (tests force it). */
+    Progress(PrintStream out, int verbose, int samples, boolean terminal) {
         this.out = out;
         this.verbose = verbose;
         this.samples = samples;
-        this.live = verbose == 1 && System.console() != null && out == System.out;
+        this.live = verbose == 1 && terminal;
     }
 
     void startEpoch(int epoch, int epochs) {
@@ -35,16 +44,26 @@ final class Progress {
         lastDraw = now;
         double secs = (now - epochStart) / 1e9, rate = done / Math.max(secs, 1e-9);
         int width = 30, filled = (int) ((long) width * done / samples);
-        out.printf("\rEpoch %d/%d [%s%s] %d/%d %s %.0f img/s ETA %.0fs   ", epoch + 1, epochs, "=".repeat(filled),
-                ".".repeat(width - filled), done, samples, metrics(logs), rate, (samples - done) / rate);
+        String line = String.format("Epoch %d/%d [%s%s] %d/%d %s %.0f img/s ETA %.0fs", epoch + 1, epochs,
+                "=".repeat(filled), ".".repeat(width - filled), done, samples, metrics(logs), rate, (samples - done) / rate);
+        out.print(redraw(line));
+        drawn = line.length();
         out.flush();
+    }
+
+    /** line, drawn over the live line: back to its start and padded to cover all of the previous one. */
+    private String redraw(String line) {
+        return "\r" + line + " ".repeat(Math.max(0, drawn - line.length()));
     }
 
     void endEpoch(Map<String, Double> logs) {
         if (verbose == 0) return;
         double secs = (System.nanoTime() - epochStart) / 1e9;
-        out.printf("%sEpoch %d/%d %d samples %.1fs %.0f img/s %s%n", live ? "\r" : "", epoch + 1, epochs, samples, secs,
+        String line = String.format("Epoch %d/%d %d samples %.1fs %.0f img/s %s", epoch + 1, epochs, samples, secs,
                 samples / secs, metrics(logs));
+        out.print((live ? redraw(line) : line) + System.lineSeparator());
+        drawn = 0;
+        out.flush();
     }
 
     private static String metrics(Map<String, Double> logs) {
