@@ -11,7 +11,7 @@ base=(env -i "HOME=$HOME" "PATH=/usr/bin:/bin" "POCL_CACHE_DIR=${POCL_CACHE_DIR:
 
 # 1. java on PATH is whatever the machine's default is (17 here), JAVA_HOME unset.
 out=$("${base[@]}" ./neurite devices 2>&1) || fail "./neurite devices exited $?: $out"
-grep -q '^cpu:0 ' <<<"$out" || fail "./neurite devices did not list cpu:0: $out"
+grep -Eq '^ *cpu +cpu:0 ' <<<"$out" || fail "./neurite devices did not list cpu:0: $out"
 
 # 2. No JDK 25 anywhere: JAVA_HOME wrong, PATH's java old or absent, the folders masked.
 set +e
