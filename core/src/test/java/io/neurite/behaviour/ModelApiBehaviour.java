@@ -194,9 +194,13 @@ public abstract class ModelApiBehaviour extends DeviceSuite {
             float fromProbabilities = Loss.sparseCategoricalCrossentropy(false).compute(NeuralOps.softmax(logits), labels).item();
             double expected = (-Math.log(Math.exp(2) / (Math.exp(0.1) + Math.exp(0.5) + Math.exp(2)))
                     - Math.log(Math.exp(1) / (Math.exp(1) + Math.exp(-1) + 1))) / 2;
-            assertEquals(expected, sparse, 1e-6);
-            assertEquals(expected, oneHot, 1e-6);
-            assertEquals(expected, fromProbabilities, 1e-6);
+            // cpu:0 takes exp and log from Java and averages in order. OpenCL allows 3 ulp for each
+            // of exp and log (CUDA's expf and logf 2), and a device may reduce the mean in another
+            // order: some tens of ulp of a loss of 0.36 (ulp 3e-8) at worst.
+            double tolerance = onReference() ? 1e-6 : 4e-6;
+            assertEquals(expected, sparse, tolerance);
+            assertEquals(expected, oneHot, tolerance);
+            assertEquals(expected, fromProbabilities, tolerance);
             assertThrows(IllegalArgumentException.class, () -> Loss.sparseCategoricalCrossentropy(false).compute(logits, labels));
             assertEquals(2.5f, Loss.meanSquaredError().compute(Tensor.of(device, new float[] {1, 2}, 2),
                     Tensor.of(device, new float[] {0, 4}, 2)).item(), 1e-6);

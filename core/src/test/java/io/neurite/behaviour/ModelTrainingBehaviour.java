@@ -59,15 +59,23 @@ public abstract class ModelTrainingBehaviour extends DeviceSuite {
     }
 
     private void lossFalls(Supplier<Model> network, Loss loss) {
+        lossFalls(network, loss, mnist);
+    }
+
+    private void lossFalls(Supplier<Model> network, Loss loss, Dataset data) {
         try (Model m = network.get().build(device, 3); Adam adam = new Adam(3e-3f)) {
             Trainer t = new Trainer(m, adam, loss).output(quiet());
-            double before = t.evaluate(mnist, 128).get("loss");
-            t.fit(mnist, new FitOptions().batchSize(32).epochs(3).seed(4));
-            double after = t.evaluate(mnist, 128).get("loss");
+            double before = t.evaluate(data, 128).get("loss");
+            t.fit(data, new FitOptions().batchSize(32).epochs(3).seed(4));
+            double after = t.evaluate(data, 128).get("loss");
             assertTrue(after < 0.8 * before, "loss over the batches fell from " + before + " to " + after);
         }
     }
 
+    /**
+     * On 256 images, not 512: the emulated CUDA device spends 12 s on 512, and 256 still bring the
+     * loss to 0.29 of its start on cpu:0 (0.15 with 512), far under the 0.8 asserted.
+     */
     @Test
     void aResidualNetworkReducesItsLoss() {
         lossFalls(() -> {
@@ -77,7 +85,7 @@ public abstract class ModelTrainingBehaviour extends DeviceSuite {
             Node sum = new Add().call(stem, branch);
             Node pooled = new Flatten().call(new MaxPool2d(4).call(new BatchNorm().momentum(0.8f).call(sum)));
             return new Model(in, new Dense(10).call(pooled));
-        }, Loss.sparseCategoricalCrossentropy(true));
+        }, Loss.sparseCategoricalCrossentropy(true), mnist.slice(0, 256));
     }
 
     @Test
