@@ -1,5 +1,6 @@
 package io.neurite.cpu;
 
+import io.neurite.behaviour.CheckpointFixtures;
 import io.neurite.device.Device;
 import io.neurite.device.Devices;
 import io.neurite.nn.Conv2d;

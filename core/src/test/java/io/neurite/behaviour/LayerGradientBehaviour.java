@@ -1,10 +1,8 @@
-package io.neurite.cpu;
+package io.neurite.behaviour;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.neurite.device.Device;
-import io.neurite.device.Devices;
 import io.neurite.nn.Activation;
 import io.neurite.nn.Add;
 import io.neurite.nn.AvgPool2d;
@@ -28,11 +26,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Finite-difference checks of every layer's gradient, through the tape: L = sum(r * layer(x)) for
@@ -40,20 +35,7 @@ import org.junit.jupiter.api.TestInstance;
  * 1e-2, so the tolerance is loose: 2e-2 relative) with respect to the input and each parameter.
  * The kit checks each op tightly in double; this checks that layers wire the ops together right.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class LayerGradientTest {
-    private Device cpu;
-
-    @BeforeAll
-    void open() {
-        cpu = Devices.get("cpu:0");
-    }
-
-    @AfterAll
-    void close() {
-        assertEquals(0, cpu.liveBuffers());
-        cpu.close();
-    }
+public abstract class LayerGradientBehaviour extends DeviceSuite {
 
     private record Case(String name, int[] input, Supplier<Layer> layer) {
     }
@@ -88,8 +70,8 @@ class LayerGradientTest {
         float[] x = new float[(int) Tensor.size(shape)];
         // Distinct, well-separated values keep max pooling and ReLU-like kinks away from the probe.
         for (int i = 0; i < x.length; i++) x[i] = (float) ((i * 0.6180339887 % 1) * 2 - 1 + 0.01 * r.nextDouble());
-        try (Model m = new Model(in, graph.apply(in)).build(cpu, 17);
-             Tensor input = Tensor.of(cpu, x, shape).requiresGrad()) {
+        try (Model m = new Model(in, graph.apply(in)).build(device, 17);
+             Tensor input = Tensor.of(device, x, shape).requiresGrad()) {
             float[] weights = new float[(int) Tensor.size(withBatch(batch, m.outputShape()))];
             for (int i = 0; i < weights.length; i++) weights[i] = (float) (r.nextDouble() * 2 - 1);
             List<Tensor> wrt = new ArrayList<>();
@@ -132,7 +114,7 @@ class LayerGradientTest {
 
     private Tensor loss(Model m, Tensor x, float[] weights) {
         Tensor out = m.forward(x, true);
-        return out.mul(Tensor.of(cpu, weights, out.shape())).sum();
+        return out.mul(Tensor.of(device, weights, out.shape())).sum();
     }
 
     private double value(Model m, Tensor x, float[] weights) {

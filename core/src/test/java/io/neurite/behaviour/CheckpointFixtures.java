@@ -1,4 +1,4 @@
-package io.neurite.cpu;
+package io.neurite.behaviour;
 
 import io.neurite.data.Dataset;
 import io.neurite.nn.BatchNorm;
@@ -16,12 +16,12 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /** Models and data shared by the checkpoint tests. */
-final class CheckpointFixtures {
+public final class CheckpointFixtures {
     private CheckpointFixtures() {
     }
 
     /** Ten classes of noisy 8x8 patterns: class c lights row c%8 and, for c >= 8, a column too. */
-    static Dataset patterns(int n, long seed) {
+    public static Dataset patterns(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] x = new float[n * 64];
         int[] y = new int[n];
@@ -37,18 +37,18 @@ final class CheckpointFixtures {
     }
 
     /** A small convolutional net with every kind of state: batch statistics, a dropout generator, biases. */
-    static Model convNet() {
+    public static Model convNet() {
         return new Sequential(Input.of(1, 8, 8), new Conv2d(6, 3).padding("same").activation("relu"), new BatchNorm(), new MaxPool2d(2),
                 new Flatten(), new Dense(17).activation("relu"), new Dropout(0.3f), new Dense(10));
     }
 
     /** The bench's MLP shape, smaller: 64-33-10 with a sigmoid hidden layer. */
-    static Model mlp() {
+    public static Model mlp() {
         return new Sequential(Input.of(1, 8, 8), new Flatten(), new Dense(33).activation("sigmoid"), new Dense(10));
     }
 
     /** Every weight of a model, concatenated in order. */
-    static float[] weights(Model m) {
+    public static float[] weights(Model m) {
         List<float[]> parts = new ArrayList<>();
         int n = 0;
         for (Parameter p : m.parameters()) {
@@ -66,7 +66,7 @@ final class CheckpointFixtures {
     }
 
     /** Bit patterns, so that equality is exact (and -0 differs from 0). */
-    static int[] bits(float[] v) {
+    public static int[] bits(float[] v) {
         int[] b = new int[v.length];
         for (int i = 0; i < v.length; i++) b[i] = Float.floatToRawIntBits(v[i]);
         return b;

@@ -1,7 +1,7 @@
-package io.neurite.cpu;
+package io.neurite.behaviour;
 
-import static io.neurite.cpu.CheckpointFixtures.bits;
-import static io.neurite.cpu.CheckpointFixtures.weights;
+import static io.neurite.behaviour.CheckpointFixtures.bits;
+import static io.neurite.behaviour.CheckpointFixtures.weights;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,8 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.neurite.checkpoint.Checkpoint;
 import io.neurite.checkpoint.ModelCheckpoint;
 import io.neurite.checkpoint.TrainingState;
-import io.neurite.device.Device;
-import io.neurite.device.Devices;
 import io.neurite.io.CheckpointException;
 import io.neurite.io.SafeTensors;
 import io.neurite.nn.Dense;
@@ -34,50 +32,29 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every damaged or mismatched checkpoint is refused with a message naming the problem, and the
  * refused load leaves the model's weights and the optimiser untouched.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CheckpointRefusalTest {
-    private Device cpu;
+public abstract class CheckpointRefusalBehaviour extends DeviceSuite {
     @TempDir
     Path root;
     private Path ck;
     private Path weightsFile;
-
-    @BeforeAll
-    void open() {
-        cpu = Devices.get("cpu:0");
-    }
-
-    @AfterAll
-    void close() {
-        cpu.close();
-    }
 
     /** A full checkpoint of the MLP after one epoch with Adam. */
     @BeforeEach
     void save() throws IOException {
         ck = Files.createTempDirectory(root, "ck");
         weightsFile = ck.resolve(Checkpoint.WEIGHTS);
-        try (Model m = CheckpointFixtures.mlp().build(cpu, 1); Optimizer o = new Adam(1e-3f)) {
+        try (Model m = CheckpointFixtures.mlp().build(device, 1); Optimizer o = new Adam(1e-3f)) {
             new Trainer(m, o, Loss.sparseCategoricalCrossentropy(true)).fit(CheckpointFixtures.patterns(48, 1),
                     new FitOptions().batchSize(16).verbose(0).callbacks(new ModelCheckpoint(ck)));
         }
-    }
-
-    @AfterEach
-    void nothingLeft() {
-        assertEquals(0, cpu.liveBuffers(), "every tensor closed");
     }
 
     /**
@@ -85,7 +62,7 @@ class CheckpointRefusalTest {
      * no optimiser state; so must loading the weights file alone, where it is the bad one.
      */
     private void refused(Model arch, boolean badWeights, String... fragments) throws IOException {
-        try (Model m = arch.build(cpu, 2); Optimizer o = new Adam(1e-3f)) {
+        try (Model m = arch.build(device, 2); Optimizer o = new Adam(1e-3f)) {
             float[] before = weights(m);
             CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.restore(ck, m, o));
             for (String s : fragments) assertTrue(e.getMessage().contains(s), "'" + s + "' in: " + e.getMessage());
@@ -178,7 +155,7 @@ class CheckpointRefusalTest {
 
     @Test
     void anotherOptimizerClassIsRefused() throws IOException {
-        try (Model m = CheckpointFixtures.mlp().build(cpu, 2); Optimizer o = new SGD(0.1f, 0.9f, false)) {
+        try (Model m = CheckpointFixtures.mlp().build(device, 2); Optimizer o = new SGD(0.1f, 0.9f, false)) {
             float[] before = weights(m);
             CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.restore(ck, m, o));
             assertTrue(e.getMessage().contains("optimiser state of Adam; the optimiser given is SGD"), e.getMessage());
@@ -190,7 +167,7 @@ class CheckpointRefusalTest {
     @Test
     void filesFromDifferentSavesAreRefused() throws IOException {
         Path other = Files.createTempDirectory(root, "other");
-        try (Model m = CheckpointFixtures.mlp().build(cpu, 3); Optimizer o = new Adam(1e-3f)) {
+        try (Model m = CheckpointFixtures.mlp().build(device, 3); Optimizer o = new Adam(1e-3f)) {
             Checkpoint.save(other, m, o, new TrainingState(1, 0, 16, true, null, Double.NaN, Map.of()));
         }
         Files.copy(other.resolve(Checkpoint.TRAINING), ck.resolve(Checkpoint.TRAINING), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -207,10 +184,10 @@ class CheckpointRefusalTest {
     @Test
     void tensorsStillInTheirBuffersAfterARefusalAreUsable() throws IOException {
         Files.write(weightsFile, new byte[3]);
-        try (Model m = CheckpointFixtures.mlp().build(cpu, 2)) {
+        try (Model m = CheckpointFixtures.mlp().build(device, 2)) {
             assertThrows(CheckpointException.class, () -> Checkpoint.loadWeights(m, weightsFile));
             try (io.neurite.tensor.Scope s = io.neurite.tensor.Scope.open()) {
-                assertEquals(10, m.predict(Tensor.zeros(cpu, 1, 1, 8, 8)).size());
+                assertEquals(10, m.predict(Tensor.zeros(device, 1, 1, 8, 8)).size());
             }
         }
     }

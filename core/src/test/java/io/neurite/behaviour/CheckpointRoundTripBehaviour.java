@@ -1,7 +1,7 @@
-package io.neurite.cpu;
+package io.neurite.behaviour;
 
-import static io.neurite.cpu.CheckpointFixtures.bits;
-import static io.neurite.cpu.CheckpointFixtures.weights;
+import static io.neurite.behaviour.CheckpointFixtures.bits;
+import static io.neurite.behaviour.CheckpointFixtures.weights;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,8 +36,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Saving and loading weights and whole models on cpu:0, and the file as PyTorch reads it. */
-class CheckpointRoundTripTest extends CpuTestBase {
+/** Saving and loading weights and whole models on the device, and the file as PyTorch reads it. */
+public abstract class CheckpointRoundTripBehaviour extends DeviceSuite {
     @TempDir
     Path dir;
 
@@ -53,7 +53,7 @@ class CheckpointRoundTripTest extends CpuTestBase {
         shape[0] = n;
         System.arraycopy(m.inputShape(), 0, shape, 1, shape.length - 1);
         try (Scope s = Scope.open()) {
-            return m.predict(Tensor.of(cpu, x, shape)).toFloatArray();
+            return m.predict(Tensor.of(device, x, shape)).toFloatArray();
         }
     }
 
@@ -61,13 +61,13 @@ class CheckpointRoundTripTest extends CpuTestBase {
     void aWholeModelComesBackFromItsDirectoryWithTheSamePredictions() throws IOException {
         Path ck = dir.resolve("whole");
         float[] x = input(5, 64, 1);
-        try (Model m = CheckpointFixtures.convNet().build(cpu, 3); Optimizer o = new Adam(1e-2f)) {
+        try (Model m = CheckpointFixtures.convNet().build(device, 3); Optimizer o = new Adam(1e-2f)) {
             // Train so that the batch statistics and weights are no longer their initial values.
             new Trainer(m, o, Loss.sparseCategoricalCrossentropy(true)).fit(CheckpointFixtures.patterns(64, 2),
                     new FitOptions().batchSize(16).epochs(1).verbose(0));
             Checkpoint.save(ck, m, null, null);
             float[] want = predict(m, x, 5);
-            try (Model back = Checkpoint.readModel(ck).build(cpu, 99)) {
+            try (Model back = Checkpoint.readModel(ck).build(device, 99)) {
                 assertFalse(Arrays.equals(bits(weights(m)), bits(weights(back))), "a fresh build starts elsewhere");
                 assertNull(Checkpoint.restore(ck, back, null), "no training state in a weights-only save");
                 assertArrayEquals(bits(weights(m)), bits(weights(back)));
@@ -82,7 +82,7 @@ class CheckpointRoundTripTest extends CpuTestBase {
     @Test
     void modelSaveWeightsAndLoadWeightsRoundTrip() throws IOException {
         Path f = dir.resolve("mlp.safetensors");
-        try (Model a = CheckpointFixtures.mlp().build(cpu, 1); Model b = CheckpointFixtures.mlp().build(cpu, 2)) {
+        try (Model a = CheckpointFixtures.mlp().build(device, 1); Model b = CheckpointFixtures.mlp().build(device, 2)) {
             Checkpoint.saveWeights(a, f);
             Checkpoint.loadWeights(b, f);
             assertArrayEquals(bits(weights(a)), bits(weights(b)));
@@ -131,7 +131,7 @@ class CheckpointRoundTripTest extends CpuTestBase {
         Model lenet = new Sequential(Input.of(1, 28, 28), new Conv2d(6, 5).padding("same").activation("relu"), new MaxPool2d(2),
                 new Conv2d(16, 5).activation("relu"), new MaxPool2d(2), new Flatten(), new Dense(120).activation("relu"),
                 new Dense(84).activation("relu"), new Dense(10));
-        try (Model m = lenet.build(cpu, 5)) {
+        try (Model m = lenet.build(device, 5)) {
             Path f = dir.resolve("lenet.safetensors"), xs = dir.resolve("x.json"), script = dir.resolve("check.py");
             float[] x = input(3, 784, 8);
             Checkpoint.saveWeights(m, f);

@@ -1,4 +1,4 @@
-package io.neurite.cpu;
+package io.neurite.behaviour;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.neurite.data.Dataset;
 import io.neurite.data.Mnist;
-import io.neurite.device.Device;
-import io.neurite.device.Devices;
 import io.neurite.nn.Add;
 import io.neurite.nn.BatchNorm;
 import io.neurite.nn.Concatenate;
@@ -31,67 +29,53 @@ import io.neurite.train.FitOptions;
 import io.neurite.train.History;
 import io.neurite.train.Loss;
 import io.neurite.train.Trainer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** The model API's done-criteria on real MNIST batches: summaries, residual and Inception nets, custom losses, hand-written loops. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ModelTrainingTest {
-    private Device cpu;
+public abstract class ModelTrainingBehaviour extends DeviceSuite {
     private Dataset mnist;
 
     @BeforeAll
-    void open() throws IOException {
-        cpu = Devices.get("cpu:0");
+    void loadMnist() throws IOException {
         Path dir = Path.of("../../shared/data/mnist").toAbsolutePath().normalize();
         Assumptions.assumeTrue(Files.isDirectory(dir), "the MNIST test files are not at ../shared/data/mnist");
         mnist = Mnist.load(dir).train().slice(0, 512);
-    }
-
-    @AfterEach
-    void nothingLeft() {
-        assertEquals(0, cpu.liveBuffers(), "every tensor closed");
-    }
-
-    @AfterAll
-    void close() {
-        if (cpu != null) cpu.close();
-    }
-
-    private static PrintStream quiet() {
-        return new PrintStream(new ByteArrayOutputStream());
     }
 
     @Test
     void theKerasMnistConvnetHasItsParameterCount() {
         try (Model m = new Sequential(Input.of(1, 28, 28), new Conv2d(32, 3).activation("relu"), new Conv2d(64, 3).activation("relu"),
                 new MaxPool2d(2), new Dropout(0.25f), new Flatten(), new Dense(128).activation("relu"), new Dropout(0.5f),
-                new Dense(10).activation("softmax")).build(cpu, 1)) {
+                new Dense(10).activation("softmax")).build(device, 1)) {
             assertTrue(m.summary().contains("Total params: 1,199,882"), m.summary());
         }
     }
 
     private void lossFalls(Supplier<Model> network, Loss loss) {
-        try (Model m = network.get().build(cpu, 3); Adam adam = new Adam(3e-3f)) {
+        lossFalls(network, loss, mnist);
+    }
+
+    private void lossFalls(Supplier<Model> network, Loss loss, Dataset data) {
+        try (Model m = network.get().build(device, 3); Adam adam = new Adam(3e-3f)) {
             Trainer t = new Trainer(m, adam, loss).output(quiet());
-            double before = t.evaluate(mnist, 128).get("loss");
-            t.fit(mnist, new FitOptions().batchSize(32).epochs(3).seed(4));
-            double after = t.evaluate(mnist, 128).get("loss");
+            double before = t.evaluate(data, 128).get("loss");
+            t.fit(data, new FitOptions().batchSize(32).epochs(3).seed(4));
+            double after = t.evaluate(data, 128).get("loss");
             assertTrue(after < 0.8 * before, "loss over the batches fell from " + before + " to " + after);
         }
     }
 
+    /**
+     * On 256 images, not 512: the emulated CUDA device spends 12 s on 512, and 256 still bring the
+     * loss to 0.29 of its start on cpu:0 (0.15 with 512), far under the 0.8 asserted.
+     */
     @Test
     void aResidualNetworkReducesItsLoss() {
         lossFalls(() -> {
@@ -101,7 +85,7 @@ class ModelTrainingTest {
             Node sum = new Add().call(stem, branch);
             Node pooled = new Flatten().call(new MaxPool2d(4).call(new BatchNorm().momentum(0.8f).call(sum)));
             return new Model(in, new Dense(10).call(pooled));
-        }, Loss.sparseCategoricalCrossentropy(true));
+        }, Loss.sparseCategoricalCrossentropy(true), mnist.slice(0, 256));
     }
 
     @Test
@@ -132,12 +116,12 @@ class ModelTrainingTest {
     void aHandWrittenLoopWithTheTapeGivesTheSameWeightsAsFit() {
         Supplier<Model> mlp = () -> new Sequential(Input.of(1, 28, 28), new Flatten(), new Dense(32).activation("relu"), new Dense(10));
         float[] viaFit, viaLoop;
-        try (Model m = mlp.get().build(cpu, 9); SGD sgd = new SGD(0.05f, 0.9f, false)) {
+        try (Model m = mlp.get().build(device, 9); SGD sgd = new SGD(0.05f, 0.9f, false)) {
             new Trainer(m, sgd, Loss.sparseCategoricalCrossentropy(true)).output(quiet())
                     .fit(mnist, new FitOptions().batchSize(64).epochs(1).seed(21));
             viaFit = weights(m);
         }
-        try (Model m = mlp.get().build(cpu, 9); SGD sgd = new SGD(0.05f, 0.9f, false)) {
+        try (Model m = mlp.get().build(device, 9); SGD sgd = new SGD(0.05f, 0.9f, false)) {
             int[] order = mnist.shuffledOrder(21 * 1_000_003L); // fit's shuffle for epoch 0 of seed 21
             for (int from = 0; from < mnist.size(); from += 64) {
                 int to = Math.min(mnist.size(), from + 64);
@@ -146,8 +130,8 @@ class ModelTrainingTest {
                 mnist.gatherFeatures(order, from, to, x);
                 mnist.gatherLabels(order, from, to, y);
                 try (Scope s = Scope.open()) {
-                    Tensor logits = m.forward(Tensor.of(cpu, x, to - from, 1, 28, 28), true);
-                    NeuralOps.softmaxCrossEntropy(logits, Tensor.of(cpu, y, to - from)).backward();
+                    Tensor logits = m.forward(Tensor.of(device, x, to - from, 1, 28, 28), true);
+                    NeuralOps.softmaxCrossEntropy(logits, Tensor.of(device, y, to - from)).backward();
                     sgd.step(m.parameters());
                 }
             }
@@ -158,18 +142,18 @@ class ModelTrainingTest {
 
     @Test
     void predictInBatchesMatchesOneForwardAndTrainOnBatchLowersTheLoss() {
-        try (Model m = new Sequential(Input.of(1, 28, 28), new Flatten(), new Dense(10)).build(cpu, 2); Adam adam = new Adam(1e-2f)) {
+        try (Model m = new Sequential(Input.of(1, 28, 28), new Flatten(), new Dense(10)).build(device, 2); Adam adam = new Adam(1e-2f)) {
             Trainer t = new Trainer(m, adam, Loss.sparseCategoricalCrossentropy(true));
             Dataset few = mnist.slice(0, 100);
             float[] batched = t.predict(few, 33);
             float[] whole;
             try (Scope s = Scope.open()) {
-                whole = m.predict(Tensor.of(cpu, few.features(), 100, 1, 28, 28)).toFloatArray();
+                whole = m.predict(Tensor.of(device, few.features(), 100, 1, 28, 28)).toFloatArray();
             }
             assertArrayEquals(whole, batched, 1e-5f);
             float first, last = 0;
             try (Scope s = Scope.open()) {
-                Tensor x = Tensor.of(cpu, few.features(), 100, 1, 28, 28), y = Tensor.of(cpu, few.labels(), 100);
+                Tensor x = Tensor.of(device, few.features(), 100, 1, 28, 28), y = Tensor.of(device, few.labels(), 100);
                 first = t.trainOnBatch(x, y);
                 for (int i = 0; i < 20; i++) last = t.trainOnBatch(x, y);
             }

@@ -1,4 +1,4 @@
-package io.neurite.cpu;
+package io.neurite.behaviour;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * (LSTM) and 0.0004 (GRU), ten times under the 0.01 asserted; each network takes about a
  * second on two cores.
  */
-class RecurrentLearningTest extends CpuTestBase {
+public abstract class RecurrentLearningBehaviour extends DeviceSuite {
     private static final int STEPS = 16, BATCH = 32, UPDATES = 600;
     private static final double TARGET_MSE = 0.01;
 
@@ -41,7 +41,7 @@ class RecurrentLearningTest extends CpuTestBase {
 
     private void assertLearns(Recurrent layer) {
         SplittableRandom r = new SplittableRandom(11);
-        try (Model m = new Sequential(Input.of(STEPS, 2), layer, new Dense(1)).build(cpu, 3); Adam adam = new Adam(1e-2f)) {
+        try (Model m = new Sequential(Input.of(STEPS, 2), layer, new Dense(1)).build(device, 3); Adam adam = new Adam(1e-2f)) {
             for (int i = 0; i < UPDATES; i++) {
                 try (Scope s = Scope.open()) {
                     Tensor[] xy = batch(r, BATCH);
@@ -71,6 +71,6 @@ class RecurrentLearningTest extends CpuTestBase {
                 }
             }
         }
-        return new Tensor[] {Tensor.of(cpu, x, n, STEPS, 2), Tensor.of(cpu, y, n, 1)};
+        return new Tensor[] {Tensor.of(device, x, n, STEPS, 2), Tensor.of(device, y, n, 1)};
     }
 }

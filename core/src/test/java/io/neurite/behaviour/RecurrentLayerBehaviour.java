@@ -1,4 +1,4 @@
-package io.neurite.cpu;
+package io.neurite.behaviour;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,11 +28,11 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * The recurrent layers on the CPU: backpropagation through time against central finite
+ * The recurrent layers: backpropagation through time against central finite
  * differences for every weight, the input and the initial states of each layer (both output
  * modes); Keras' parameter counts and initialisers; stacking, Embedding and Reshape in models.
  */
-class RecurrentLayerTest extends CpuTestBase {
+public abstract class RecurrentLayerBehaviour extends DeviceSuite {
     private static final int B = 2, T = 4, F = 3, H = 4;
 
     @Test
@@ -71,13 +71,13 @@ class RecurrentLayerTest extends CpuTestBase {
         float[][] values = new float[in.length][];
         for (int i = 0; i < in.length; i++) {
             values[i] = random(r, (int) Tensor.size(shapes[i]), i == 1 || i == 2 ? 0.6 : 1);
-            in[i] = Tensor.of(cpu, values[i], shapes[i]).requiresGrad();
+            in[i] = Tensor.of(device, values[i], shapes[i]).requiresGrad();
         }
         try (Scope s = Scope.open()) {
             int outSize = (int) layer.apply(in).size();
             float[] weights = random(r, outSize, 1);
             Tensor out = layer.apply(in);
-            out.mul(Tensor.of(cpu, weights, out.shape())).sum().backward();
+            out.mul(Tensor.of(device, weights, out.shape())).sum().backward();
             for (int i = 0; i < in.length; i++) {
                 float[] analytic = in[i].grad().toFloatArray();
                 for (int e = 0; e < values[i].length; e++) {
@@ -116,9 +116,9 @@ class RecurrentLayerTest extends CpuTestBase {
 
     @Test
     void parameterCountsAndShapesFollowKeras() {
-        try (Model lstm = new Sequential(Input.of(28, 28), new Lstm(128), new Dense(10)).build(cpu, 1);
-             Model gru = new Sequential(Input.of(28, 28), new Gru(128), new Dense(10)).build(cpu, 1);
-             Model rnn = new Sequential(Input.of(28, 28), new SimpleRnn(128), new Dense(10)).build(cpu, 1)) {
+        try (Model lstm = new Sequential(Input.of(28, 28), new Lstm(128), new Dense(10)).build(device, 1);
+             Model gru = new Sequential(Input.of(28, 28), new Gru(128), new Dense(10)).build(device, 1);
+             Model rnn = new Sequential(Input.of(28, 28), new SimpleRnn(128), new Dense(10)).build(device, 1)) {
             assertTrue(lstm.summary().contains("Total params: 81,674"), lstm.summary());
             assertEquals(3 * (28 * 128 + 128 * 128 + 2 * 128) + 1290, count(gru));
             assertEquals(28 * 128 + 128 * 128 + 128 + 1290, count(rnn));
@@ -134,7 +134,7 @@ class RecurrentLayerTest extends CpuTestBase {
 
     @Test
     void initialisersAreKeras() {
-        try (Model m = new Sequential(Input.of(5, 3), new Lstm(6)).build(cpu, 3)) {
+        try (Model m = new Sequential(Input.of(5, 3), new Lstm(6)).build(device, 3)) {
             float[] bias = m.parameters().get(2).value().toFloatArray();
             for (int j = 0; j < 24; j++) assertEquals(j >= 6 && j < 12 ? 1f : 0f, bias[j], "unit_forget_bias at " + j);
             float[] u = m.parameters().get(1).value().toFloatArray();
@@ -162,8 +162,8 @@ class RecurrentLayerTest extends CpuTestBase {
         Node h0 = new Dense(5).activation("tanh").call(new Flatten().call(in));
         Node seq = new Lstm(4).returnSequences(true).call(in);
         Node gru = new Gru(5).call(new SimpleRnn(3).returnSequences(true).call(seq), h0);
-        try (Model m = new Model(in, new Dense(2).call(gru)).build(cpu, 5);
-             Tensor x = Tensor.uniform(cpu, 9, -1, 1, 7, 6, 3); Scope s = Scope.open()) {
+        try (Model m = new Model(in, new Dense(2).call(gru)).build(device, 5);
+             Tensor x = Tensor.uniform(device, 9, -1, 1, 7, 6, 3); Scope s = Scope.open()) {
             assertArrayEquals(new int[] {2}, m.outputShape());
             m.forward(x, true).mul(m.forward(x, true)).sum().backward();
             for (Parameter p : m.parameters()) {
@@ -182,32 +182,32 @@ class RecurrentLayerTest extends CpuTestBase {
         int[] ids = {0, 3, 10, 2, 2, 7, 1, 1, 9, 4};
         float[] asFloats = new float[ids.length];
         for (int i = 0; i < ids.length; i++) asFloats[i] = ids[i];
-        try (Model m = new Model(in, out).build(cpu, 2); Scope s = Scope.open()) {
-            Tensor a = m.forward(Tensor.of(cpu, ids, 2, 5), true);
-            Tensor b = m.forward(Tensor.of(cpu, asFloats, 2, 5), false);
+        try (Model m = new Model(in, out).build(device, 2); Scope s = Scope.open()) {
+            Tensor a = m.forward(Tensor.of(device, ids, 2, 5), true);
+            Tensor b = m.forward(Tensor.of(device, asFloats, 2, 5), false);
             assertArrayEquals(a.toFloatArray(), b.toFloatArray(), 0f, "int and float ids give the same output");
             a.sum().backward();
             float[] g = m.parameters().get(0).value().grad().toFloatArray();
             for (int w = 0; w < 3; w++) assertEquals(0f, g[5 * 3 + w], "token 5 is never used: no gradient");
             assertTrue(g[10 * 3] != 0, "token 10 is used: a gradient");
-            assertThrows(IllegalArgumentException.class, () -> m.forward(Tensor.of(cpu, new float[] {0.5f, 1, 2, 3, 4}, 1, 5), false));
+            assertThrows(IllegalArgumentException.class, () -> m.forward(Tensor.of(device, new float[] {0.5f, 1, 2, 3, 4}, 1, 5), false));
         }
     }
 
     @Test
     void reshapeTurnsImagesIntoRows() {
-        try (Model m = new Sequential(Input.of(1, 28, 28), new Reshape(28, -1), new Lstm(8), new Dense(10)).build(cpu, 4);
-             Tensor x = Tensor.uniform(cpu, 1, 0, 1, 3, 1, 28, 28); Scope s = Scope.open()) {
+        try (Model m = new Sequential(Input.of(1, 28, 28), new Reshape(28, -1), new Lstm(8), new Dense(10)).build(device, 4);
+             Tensor x = Tensor.uniform(device, 1, 0, 1, 3, 1, 28, 28); Scope s = Scope.open()) {
             assertArrayEquals(new int[] {3, 10}, m.forward(x, false).shape());
             assertTrue(m.summary().contains("(None, 28, 28)"), m.summary());
         }
         assertThrows(IllegalArgumentException.class,
-                () -> new Sequential(Input.of(1, 28, 28), new Reshape(27, -1)).build(cpu, 1));
+                () -> new Sequential(Input.of(1, 28, 28), new Reshape(27, -1)).build(device, 1));
     }
 
     @Test
     void badShapesAreRefusedWithTheirNames() {
-        var e = assertThrows(IllegalArgumentException.class, () -> new Sequential(Input.of(28), new Lstm(4)).build(cpu, 1));
+        var e = assertThrows(IllegalArgumentException.class, () -> new Sequential(Input.of(28), new Lstm(4)).build(device, 1));
         assertTrue(e.getMessage().contains("[steps, features]"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new Lstm(0));
         assertThrows(IllegalArgumentException.class, () -> new SimpleRnn(3).activation("softmax"));

@@ -1,7 +1,7 @@
-package io.neurite.cpu;
+package io.neurite.behaviour;
 
-import static io.neurite.cpu.CheckpointFixtures.bits;
-import static io.neurite.cpu.CheckpointFixtures.weights;
+import static io.neurite.behaviour.CheckpointFixtures.bits;
+import static io.neurite.behaviour.CheckpointFixtures.weights;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,8 +11,9 @@ import io.neurite.checkpoint.Checkpoint;
 import io.neurite.checkpoint.ModelCheckpoint;
 import io.neurite.checkpoint.TrainingState;
 import io.neurite.data.Dataset;
-import io.neurite.device.Device;
-import io.neurite.device.Devices;
+import io.neurite.checkpoint.Checkpoint;
+import io.neurite.checkpoint.ModelCheckpoint;
+import io.neurite.checkpoint.TrainingState;
 import io.neurite.nn.Model;
 import io.neurite.optim.Adam;
 import io.neurite.optim.Optimizer;
@@ -26,43 +27,24 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Exact resume on cpu:0: two epochs straight give bit-identical weights to one epoch, a save, new
- * model and optimiser objects built from the checkpoint, and one more epoch.
+ * Exact resume: two epochs straight give bit-identical weights to one epoch, a save, new model and
+ * optimiser objects built from the checkpoint, and one more epoch, on the same device. Kernels have
+ * no atomics and launch the same plans for the same shapes, so every backend is held to bits here.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CheckpointResumeTest {
-    private Device cpu;
+public abstract class CheckpointResumeBehaviour extends DeviceSuite {
     @TempDir
     Path root;
     private Path dir;
     private final Dataset train = CheckpointFixtures.patterns(200, 3), validation = CheckpointFixtures.patterns(64, 4);
 
-    @BeforeAll
-    void open() {
-        cpu = Devices.get("cpu:0");
-    }
-
-    @org.junit.jupiter.api.BeforeEach
+    @BeforeEach
     void freshDirectory() throws IOException {
         dir = Files.createTempDirectory(root, "ck");
-    }
-
-    @AfterEach
-    void nothingLeft() {
-        assertEquals(0, cpu.liveBuffers(), "every tensor closed");
-    }
-
-    @AfterAll
-    void close() {
-        cpu.close();
     }
 
     private FitOptions options() {
@@ -70,7 +52,7 @@ class CheckpointResumeTest {
     }
 
     private float[] straight(Supplier<Model> arch, Supplier<Optimizer> opt, int epochs) {
-        try (Model m = arch.get().build(cpu, 7); Optimizer o = opt.get()) {
+        try (Model m = arch.get().build(device, 7); Optimizer o = opt.get()) {
             new Trainer(m, o, Loss.sparseCategoricalCrossentropy(true)).fit(train, options().epochs(epochs));
             return weights(m);
         }
@@ -78,12 +60,12 @@ class CheckpointResumeTest {
 
     /** One epoch saved by the callback, then everything rebuilt from the directory and trained to two. */
     private float[] resumed(Supplier<Model> arch, Supplier<Optimizer> opt, boolean withState) throws IOException {
-        try (Model m = arch.get().build(cpu, 7); Optimizer o = opt.get()) {
+        try (Model m = arch.get().build(device, 7); Optimizer o = opt.get()) {
             new Trainer(m, o, Loss.sparseCategoricalCrossentropy(true)).fit(train, options().epochs(1)
                     .callbacks(new ModelCheckpoint(dir).weightsOnly(!withState)));
         }
         // A different build seed: every weight and generator must come from the checkpoint.
-        try (Model m = Checkpoint.readModel(dir).build(cpu, 12345); Optimizer o = opt.get()) {
+        try (Model m = Checkpoint.readModel(dir).build(device, 12345); Optimizer o = opt.get()) {
             TrainingState s = Checkpoint.restore(dir, m, withState ? o : null);
             FitOptions resume = withState ? s.applyTo(options().epochs(2)) : options().epochs(2).initialEpoch(1);
             new Trainer(m, o, Loss.sparseCategoricalCrossentropy(true)).fit(train, resume);
@@ -117,11 +99,11 @@ class CheckpointResumeTest {
     @Test
     void bestOnlySavesWhenTheMonitoredValueImprovesAndRemembersTheBestAcrossAResume() throws IOException {
         ModelCheckpoint best = new ModelCheckpoint(dir).saveBestOnly("val_loss").notes(Map.of("model", "convnet"));
-        try (Model m = CheckpointFixtures.convNet().build(cpu, 7); Optimizer o = new Adam(3e-3f)) {
+        try (Model m = CheckpointFixtures.convNet().build(device, 7); Optimizer o = new Adam(3e-3f)) {
             var h = new Trainer(m, o, Loss.sparseCategoricalCrossentropy(true)).fit(train, options().epochs(4).callbacks(best));
             double min = h.get("val_loss").stream().mapToDouble(d -> d).min().orElseThrow();
             assertEquals(min, best.best());
-            try (Model r = Checkpoint.readModel(dir).build(cpu, 1); Optimizer o2 = new Adam(3e-3f)) {
+            try (Model r = Checkpoint.readModel(dir).build(device, 1); Optimizer o2 = new Adam(3e-3f)) {
                 TrainingState s = Checkpoint.restore(dir, r, o2);
                 assertEquals(h.get("val_loss").indexOf(min) + 1, s.epoch(), "the saved epoch is the best one");
                 assertEquals("val_loss", s.monitor());
