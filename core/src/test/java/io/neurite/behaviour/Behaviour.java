@@ -19,67 +19,13 @@ public abstract class Behaviour {
     /** The id of the device under test, e.g. {@code "opencl:0"}. */
     protected abstract String deviceId();
 
-    @Nested
-    class ModelApi extends ModelApiBehaviour {
-        @Override
-        protected String deviceId() {
-            return Behaviour.this.deviceId();
-        }
-    }
-
-    @Nested
-    class ModelTraining extends ModelTrainingBehaviour {
-        @Override
-        protected String deviceId() {
-            return Behaviour.this.deviceId();
-        }
-    }
-
-    @Nested
-    class LayerGradient extends LayerGradientBehaviour {
-        @Override
-        protected String deviceId() {
-            return Behaviour.this.deviceId();
-        }
-    }
-
-    @Nested
-    class RecurrentLayer extends RecurrentLayerBehaviour {
-        @Override
-        protected String deviceId() {
-            return Behaviour.this.deviceId();
-        }
-    }
-
-    @Nested
-    class RecurrentLearning extends RecurrentLearningBehaviour {
-        @Override
-        protected String deviceId() {
-            return Behaviour.this.deviceId();
-        }
-    }
-
-    @Nested
-    class CheckpointRoundTrip extends CheckpointRoundTripBehaviour {
-        @Override
-        protected String deviceId() {
-            return Behaviour.this.deviceId();
-        }
-    }
-
-    @Nested
-    class CheckpointResume extends CheckpointResumeBehaviour {
-        @Override
-        protected String deviceId() {
-            return Behaviour.this.deviceId();
-        }
-    }
-
-    @Nested
-    class CheckpointRefusal extends CheckpointRefusalBehaviour {
-        @Override
-        protected String deviceId() {
-            return Behaviour.this.deviceId();
-        }
-    }
+    // One line a suite, like candle's test_device! list: each runs on the enclosing class's device.
+    @Nested class ModelApi extends ModelApiBehaviour { @Override protected String deviceId() { return Behaviour.this.deviceId(); } }
+    @Nested class ModelTraining extends ModelTrainingBehaviour { @Override protected String deviceId() { return Behaviour.this.deviceId(); } }
+    @Nested class LayerGradient extends LayerGradientBehaviour { @Override protected String deviceId() { return Behaviour.this.deviceId(); } }
+    @Nested class RecurrentLayer extends RecurrentLayerBehaviour { @Override protected String deviceId() { return Behaviour.this.deviceId(); } }
+    @Nested class RecurrentLearning extends RecurrentLearningBehaviour { @Override protected String deviceId() { return Behaviour.this.deviceId(); } }
+    @Nested class CheckpointRoundTrip extends CheckpointRoundTripBehaviour { @Override protected String deviceId() { return Behaviour.this.deviceId(); } }
+    @Nested class CheckpointResume extends CheckpointResumeBehaviour { @Override protected String deviceId() { return Behaviour.this.deviceId(); } }
+    @Nested class CheckpointRefusal extends CheckpointRefusalBehaviour { @Override protected String deviceId() { return Behaviour.this.deviceId(); } }
 }
