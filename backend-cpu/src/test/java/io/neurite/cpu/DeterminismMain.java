@@ -7,7 +7,7 @@ import io.neurite.nn.Conv2d;
 import io.neurite.nn.Dense;
 import io.neurite.nn.Flatten;
 import io.neurite.nn.Input;
-import io.neurite.nn.MaxPool2d;
+import io.neurite.nn.MaxPooling2d;
 import io.neurite.nn.Model;
 import io.neurite.nn.Sequential;
 import io.neurite.optim.Adam;
@@ -26,10 +26,10 @@ public final class DeterminismMain {
 
     public static void main(String[] args) {
         try (Device cpu = Devices.get("cpu:0");
-             Model m = new Sequential(Input.of(1, 8, 8), new Conv2d(4, 3).padding("same").activation("tanh"), new MaxPool2d(2),
+             Model m = new Sequential(Input.of(1, 8, 8), new Conv2d(4, 3).padding("same").activation("tanh"), new MaxPooling2d(2),
                      new Flatten(), new Dense(40).activation("sigmoid"), new Dense(10).activation("softmax")).build(cpu, 5);
              Adam adam = new Adam(3e-3f)) {
-            new Trainer(m, adam, Loss.sparseCategoricalCrossentropy(false))
+            new Trainer(m, adam, Loss.sparseCategoricalCrossentropy())
                     .fit(CheckpointFixtures.patterns(640, 9), new FitOptions().batchSize(32).epochs(Integer.parseInt(args[0])).seed(3).verbose(0));
             StringBuilder out = new StringBuilder();
             for (int b : CheckpointFixtures.bits(CheckpointFixtures.weights(m))) out.append(Integer.toHexString(b)).append('\n');

@@ -75,7 +75,7 @@ final class MnistCommand {
              Optimizer opt = optimizer(optName, lr)) {
             System.out.println("device: " + device);
             System.out.print(model.summary());
-            Trainer trainer = new Trainer(model, opt, Loss.sparseCategoricalCrossentropy(true));
+            Trainer trainer = new Trainer(model, opt, Loss.sparseCategoricalCrossentropy().fromLogits());
             List<Double> rates = new ArrayList<>();
             Callback timer = new Callback() {
                 long t0;
@@ -199,7 +199,7 @@ final class MnistCommand {
         io.neurite.data.Dataset part = train.slice(0, Math.min(train.size(), 20 * batch));
         int batches = 0;
         try (Model m = copy.build(); Optimizer o = optimizer(optName, lr)) {
-            Trainer t = new Trainer(m, o, Loss.sparseCategoricalCrossentropy(true));
+            Trainer t = new Trainer(m, o, Loss.sparseCategoricalCrossentropy().fromLogits());
             FitOptions once = new FitOptions().batchSize(batch).epochs(1).verbose(0);
             while (System.nanoTime() - t0 < seconds * 1e9) {
                 fit(t, part, once);

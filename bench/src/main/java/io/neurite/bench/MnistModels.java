@@ -6,7 +6,7 @@ import io.neurite.nn.Flatten;
 import io.neurite.nn.Initializer;
 import io.neurite.nn.Input;
 import io.neurite.nn.Lstm;
-import io.neurite.nn.MaxPool2d;
+import io.neurite.nn.MaxPooling2d;
 import io.neurite.nn.Model;
 import io.neurite.nn.Reshape;
 import io.neurite.nn.Sequential;
@@ -37,8 +37,8 @@ final class MnistModels {
             case "mlp" -> new Sequential(Input.of(1, 28, 28), new Flatten(), new Dense(200).activation("sigmoid"), new Dense(10));
             // LeNet-5: conv 6@5x5 same, pool, conv 16@5x5, pool, 120, 84, 10.
             case "lenet" -> new Sequential(Input.of(1, 28, 28),
-                    new Conv2d(6, 5).padding("same").activation("relu"), new MaxPool2d(2),
-                    new Conv2d(16, 5).activation("relu"), new MaxPool2d(2), new Flatten(),
+                    new Conv2d(6, 5).padding("same").activation("relu"), new MaxPooling2d(2),
+                    new Conv2d(16, 5).activation("relu"), new MaxPooling2d(2), new Flatten(),
                     new Dense(120).activation("relu"), new Dense(84).activation("relu"), new Dense(10));
             // Each image as 28 rows of 28 features: LSTM(128), its last h, dense 10. Glorot-uniform
             // recurrent kernel and forget bias 1, as the PyTorch reference (Keras would start U orthogonal).

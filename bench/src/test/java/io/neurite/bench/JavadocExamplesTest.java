@@ -15,6 +15,7 @@ import io.neurite.nn.Conv2d;
 import io.neurite.nn.Dense;
 import io.neurite.nn.Flatten;
 import io.neurite.nn.Input;
+import io.neurite.nn.Mode;
 import io.neurite.nn.Model;
 import io.neurite.nn.Node;
 import io.neurite.optim.Adam;
@@ -71,7 +72,7 @@ class JavadocExamplesTest {
             try (Tensor x = Tensor.of(device, pixels, N, 1, 28, 28); Tensor labels = Tensor.of(device, ys, N)) {
                 float before = model.parameters().getFirst().value().toFloatArray()[0];
                 try (Scope step = Scope.open()) {
-                    Tensor loss = Loss.sparseCategoricalCrossentropy(true).compute(model.forward(x, true), labels);
+                    Tensor loss = Loss.sparseCategoricalCrossentropy().fromLogits().compute(model.forward(x, Mode.TRAINING), labels);
                     loss.backward();
                     optimizer.step(model.parameters());
                 }   // every intermediate is closed here
@@ -113,7 +114,7 @@ class JavadocExamplesTest {
             Node in = Input.of(1, 28, 28);
             try (Model model = new Model(in, new Dense(10).call(new Flatten().call(in))).build(device, 1);
                     Optimizer adam = new Adam(1e-3f)) {
-                Trainer t = new Trainer(model, adam, Loss.sparseCategoricalCrossentropy(true))
+                Trainer t = new Trainer(model, adam, Loss.sparseCategoricalCrossentropy().fromLogits())
                         .output(new PrintStream(OutputStream.nullOutputStream()));
                 History h = t.fit(train, new FitOptions().batchSize(64).epochs(3).validationData(test));
                 Map<String, Double> scores = t.evaluate(test, 256);

@@ -3,8 +3,8 @@ package io.neurite.checkpoint;
 import io.neurite.io.Json;
 import io.neurite.nn.Activation;
 import io.neurite.nn.Add;
-import io.neurite.nn.AvgPool2d;
-import io.neurite.nn.BatchNorm;
+import io.neurite.nn.AveragePooling2d;
+import io.neurite.nn.BatchNormalization;
 import io.neurite.nn.Concatenate;
 import io.neurite.nn.Conv2d;
 import io.neurite.nn.Dense;
@@ -15,7 +15,7 @@ import io.neurite.nn.GlobalAveragePooling2d;
 import io.neurite.nn.Gru;
 import io.neurite.nn.Layer;
 import io.neurite.nn.Lstm;
-import io.neurite.nn.MaxPool2d;
+import io.neurite.nn.MaxPooling2d;
 import io.neurite.nn.PRelu;
 import io.neurite.nn.Reshape;
 import io.neurite.nn.SimpleRnn;
@@ -47,11 +47,11 @@ public final class LayerRegistry {
         register(Conv2d.class, c -> new Conv2d(c.integer("filters"), c.integer("kernel_h"), c.integer("kernel_w"))
                 .strides(c.integer("stride_h"), c.integer("stride_w")).padding(c.string("padding"))
                 .activation(c.string("activation")).useBias(c.bool("use_bias")).regularize(c.number("l1"), c.number("l2")));
-        register(MaxPool2d.class, c -> new MaxPool2d(c.integer("size_h"), c.integer("size_w"))
+        register(MaxPooling2d.class, c -> new MaxPooling2d(c.integer("size_h"), c.integer("size_w"))
                 .strides(c.integer("stride_h"), c.integer("stride_w")).padding(c.string("padding")));
-        register(AvgPool2d.class, c -> new AvgPool2d(c.integer("size_h"), c.integer("size_w"))
+        register(AveragePooling2d.class, c -> new AveragePooling2d(c.integer("size_h"), c.integer("size_w"))
                 .strides(c.integer("stride_h"), c.integer("stride_w")).padding(c.string("padding")));
-        register(BatchNorm.class, c -> new BatchNorm().momentum(c.number("momentum")).epsilon(c.number("epsilon")));
+        register(BatchNormalization.class, c -> new BatchNormalization().momentum(c.number("momentum")).epsilon(c.number("epsilon")));
         register(Dropout.class, c -> new Dropout(c.number("rate")));
         register(Activation.class, c -> new Activation(c.string("function")));
         register(Flatten.class, c -> new Flatten());
@@ -66,6 +66,10 @@ public final class LayerRegistry {
         register(Gru.class, c -> new Gru(c.integer("units")).returnSequences(c.bool("return_sequences")));
         register(Embedding.class, c -> new Embedding(c.integer("vocabulary"), c.integer("width")));
         register(Reshape.class, c -> new Reshape(c.ints("target_shape")));
+        // Files written before the layers took Keras' names (MaxPool2d, AvgPool2d, BatchNorm) still load
+        alias("MaxPool2d", MaxPooling2d.class);
+        alias("AvgPool2d", AveragePooling2d.class);
+        alias("BatchNorm", BatchNormalization.class);
         // A new layer class: register it here, or from its own class with register(...).
     }
 
@@ -85,6 +89,11 @@ public final class LayerRegistry {
         FACTORIES.put(className, factory);
     }
 
+    /** Reads oldName as the registered class type (a name older files use); writing uses the class's own. */
+    private static void alias(String oldName, Class<? extends Layer> type) {
+        FACTORIES.put(oldName, FACTORIES.get(NAMES.get(type)));
+    }
+
     /** The JSON class name of a layer, or null where its class is not registered. */
     static String nameOf(Layer layer) {
         return NAMES.get(layer.getClass());
@@ -97,7 +106,7 @@ public final class LayerRegistry {
 
     /** Every registered class name. */
     static List<String> known() {
-        return FACTORIES.keySet().stream().sorted().toList();
+        return NAMES.values().stream().sorted().toList(); // not the aliases of older names
     }
 
     /**

@@ -28,14 +28,14 @@ import java.util.zip.CRC32C;
  * the header.
  *
  * <p>Neurite's tensor names are its parameter names, {@code LAYER/WEIGHT} (e.g.
- * {@code conv2d_1/kernel}, {@code dense_2/bias}, {@code batchnorm_1/moving_mean}), in Neurite's
+ * {@code conv2d_1/kernel}, {@code dense_2/bias}, {@code batchnormalization_1/moving_mean}), in Neurite's
  * own layouts:
  * <ul>
  *   <li>Dense kernel [in, units], as Keras; PyTorch's {@code Linear.weight} is [units, in], its
  *       transpose. Dense bias [units].</li>
  *   <li>Conv2d kernel [filters, channels, kh, kw], as PyTorch's {@code Conv2d.weight}; bias
  *       [filters, 1, 1] (PyTorch's is [filters]: reshape).</li>
- *   <li>BatchNorm gamma, beta, moving_mean, moving_variance [channels] (PyTorch's weight, bias,
+ *   <li>BatchNormalization gamma, beta, moving_mean, moving_variance [channels] (PyTorch's weight, bias,
  *       running_mean, running_var); PRelu alpha [channels].</li>
  *   <li>Recurrent layers: kernel, recurrent_kernel and bias in Keras' layouts; each layer's
  *       class comment gives the mapping to PyTorch's gate order. Embedding {@code embeddings}

@@ -50,7 +50,7 @@ public final class Activation extends Layer {
     }
 
     @Override
-    public Tensor forward(Tensor[] inputs, boolean training) {
+    public Tensor forward(Tensor[] inputs, Mode mode) {
         return apply(function, inputs[0]);
     }
 }

@@ -16,7 +16,7 @@ public final class Add extends Layer {
     }
 
     @Override
-    public Tensor forward(Tensor[] inputs, boolean training) {
+    public Tensor forward(Tensor[] inputs, Mode mode) {
         Tensor y = inputs[0];
         for (int i = 1; i < inputs.length; i++) y = y.add(inputs[i]);
         return y;

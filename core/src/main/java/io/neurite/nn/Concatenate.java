@@ -20,7 +20,7 @@ public final class Concatenate extends Layer {
     }
 
     @Override
-    public Tensor forward(Tensor[] inputs, boolean training) {
+    public Tensor forward(Tensor[] inputs, Mode mode) {
         return TensorMath.concat(1, inputs);
     }
 }

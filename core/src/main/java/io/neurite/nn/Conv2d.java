@@ -89,7 +89,7 @@ public final class Conv2d extends Layer {
     }
 
     @Override
-    public Tensor forward(Tensor[] inputs, boolean training) {
+    public Tensor forward(Tensor[] inputs, Mode mode) {
         Tensor y = NeuralOps.conv2d(inputs[0], kernel.value(), window);
         if (bias != null) y = y.add(bias.value());
         return Activation.apply(activation, y);

@@ -67,7 +67,7 @@ public final class Dense extends Layer {
     }
 
     @Override
-    public Tensor forward(Tensor[] inputs, boolean training) {
+    public Tensor forward(Tensor[] inputs, Mode mode) {
         Tensor y = inputs[0].matmul(kernel.value());
         if (bias != null) y = y.add(bias.value());
         return Activation.apply(activation, y);

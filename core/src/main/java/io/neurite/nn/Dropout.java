@@ -23,7 +23,7 @@ public final class Dropout extends Layer {
     }
 
     @Override
-    public Tensor forward(Tensor[] inputs, boolean training) {
-        return NeuralOps.dropout(inputs[0], rate, nextSeed(), training);
+    public Tensor forward(Tensor[] inputs, Mode mode) {
+        return NeuralOps.dropout(inputs[0], rate, nextSeed(), mode.isTraining());
     }
 }

@@ -56,7 +56,7 @@ public final class Embedding extends Layer {
     }
 
     @Override
-    public Tensor forward(Tensor[] inputs, boolean training) {
+    public Tensor forward(Tensor[] inputs, Mode mode) {
         return NeuralOps.embedding(table.value(), ids(inputs[0]));
     }
 

@@ -10,7 +10,7 @@ public final class Flatten extends Layer {
     }
 
     @Override
-    public Tensor forward(Tensor[] inputs, boolean training) {
+    public Tensor forward(Tensor[] inputs, Mode mode) {
         return inputs[0].flatten();
     }
 }

@@ -14,7 +14,7 @@ public final class GlobalAveragePooling2d extends Layer {
     }
 
     @Override
-    public Tensor forward(Tensor[] inputs, boolean training) {
+    public Tensor forward(Tensor[] inputs, Mode mode) {
         Tensor x = inputs[0];
         return TensorMath.reduce(Op.MEAN, x.reshape(x.dim(0), x.dim(1), -1), 2, false);
     }

@@ -49,7 +49,7 @@ public final class Gru extends Recurrent {
     }
 
     @Override
-    public Tensor forward(Tensor[] inputs, boolean training) {
+    public Tensor forward(Tensor[] inputs, Mode mode) {
         return RecurrentOps.gru(inputs[0], kernel(), recurrentKernel(), bias(), state(inputs, 0), returnSequences);
     }
 }

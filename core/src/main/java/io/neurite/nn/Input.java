@@ -24,7 +24,7 @@ public final class Input extends Layer {
     }
 
     @Override
-    public Tensor forward(Tensor[] inputs, boolean training) {
+    public Tensor forward(Tensor[] inputs, Mode mode) {
         return inputs[0];
     }
 }

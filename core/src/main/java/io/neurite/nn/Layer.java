@@ -107,7 +107,7 @@ public abstract class Layer implements AutoCloseable {
     protected abstract int[] init(int[][] inputShapes);
 
     /** The output of a batch (axis 0 is the batch) of each input. */
-    public abstract Tensor forward(Tensor[] inputs, boolean training);
+    public abstract Tensor forward(Tensor[] inputs, Mode mode);
 
     protected final Parameter addParameter(String suffix, int[] shape, Initializer init, int fanIn, int fanOut, boolean trainable) {
         float[] v = new float[Math.toIntExact(Tensor.size(shape))];

@@ -68,7 +68,7 @@ public final class Lstm extends Recurrent {
     }
 
     @Override
-    public Tensor forward(Tensor[] inputs, boolean training) {
+    public Tensor forward(Tensor[] inputs, Mode mode) {
         return RecurrentOps.lstm(inputs[0], kernel(), recurrentKernel(), bias(), state(inputs, 0), state(inputs, 1), returnSequences);
     }
 }

@@ -105,8 +105,8 @@ public class Model implements AutoCloseable {
         if (device == null) throw new IllegalStateException("build(device, seed) the model first");
     }
 
-    /** The output for a batch x [n, input shape...]; training switches dropout and batch statistics on. */
-    public Tensor forward(Tensor x, boolean training) {
+    /** The output for a batch x [n, input shape...]; {@link Mode#TRAINING} switches dropout and batch statistics on. */
+    public Tensor forward(Tensor x, Mode mode) {
         requireBuilt();
         int[] want = inputShape(), got = x.shape();
         if (got.length != want.length + 1 || !java.util.Arrays.equals(java.util.Arrays.copyOfRange(got, 1, got.length), want)) {
@@ -119,7 +119,7 @@ public class Model implements AutoCloseable {
             if (n == input) continue;
             Tensor[] in = new Tensor[n.inputs().size()];
             for (int i = 0; i < in.length; i++) in[i] = values.get(n.inputs().get(i));
-            values.put(n, n.layer().forward(in, training));
+            values.put(n, n.layer().forward(in, mode));
         }
         return values.get(output);
     }
@@ -127,7 +127,7 @@ public class Model implements AutoCloseable {
     /** Inference on a batch, without recording gradients; the result belongs to the caller's scope. */
     public Tensor predict(Tensor x) {
         try (GradMode off = GradMode.disabled()) {
-            return forward(x, false);
+            return forward(x, Mode.INFERENCE);
         }
     }
 

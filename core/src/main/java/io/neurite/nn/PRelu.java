@@ -15,7 +15,7 @@ public final class PRelu extends Layer {
     }
 
     @Override
-    public Tensor forward(Tensor[] inputs, boolean training) {
+    public Tensor forward(Tensor[] inputs, Mode mode) {
         return NeuralOps.prelu(inputs[0], slope.value());
     }
 }

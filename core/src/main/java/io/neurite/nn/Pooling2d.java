@@ -2,7 +2,7 @@ package io.neurite.nn;
 
 import io.neurite.device.Window2d;
 
-/** The shared part of {@link MaxPool2d} and {@link AvgPool2d}: window, strides (default: the window) and padding. */
+/** The shared part of {@link MaxPooling2d} and {@link AveragePooling2d}: window, strides (default: the window) and padding. */
 abstract class Pooling2d<T extends Pooling2d<T>> extends Layer {
     private final int sizeH, sizeW;
     private int strideH, strideW;

@@ -47,7 +47,7 @@ public final class Reshape extends Layer {
     }
 
     @Override
-    public Tensor forward(Tensor[] inputs, boolean training) {
+    public Tensor forward(Tensor[] inputs, Mode mode) {
         int[] shape = new int[resolved.length + 1];
         shape[0] = inputs[0].dim(0);
         System.arraycopy(resolved, 0, shape, 1, resolved.length);

@@ -5,8 +5,8 @@ package io.neurite.nn;
  *
  * <pre>{@code
  * Sequential lenet = new Sequential(Input.of(1, 28, 28),
- *         new Conv2d(6, 5).padding("same").activation("relu"), new MaxPool2d(2),
- *         new Conv2d(16, 5).activation("relu"), new MaxPool2d(2), new Flatten(),
+ *         new Conv2d(6, 5).padding("same").activation("relu"), new MaxPooling2d(2),
+ *         new Conv2d(16, 5).activation("relu"), new MaxPooling2d(2), new Flatten(),
  *         new Dense(120).activation("relu"), new Dense(84).activation("relu"), new Dense(10));
  * }</pre>
  */

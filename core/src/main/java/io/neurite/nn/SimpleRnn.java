@@ -46,7 +46,7 @@ public final class SimpleRnn extends Recurrent {
     }
 
     @Override
-    public Tensor forward(Tensor[] inputs, boolean training) {
+    public Tensor forward(Tensor[] inputs, Mode mode) {
         Op op = switch (activation) {
             case "linear" -> null;
             case "relu" -> Op.RELU;

@@ -12,7 +12,7 @@ import java.util.List;
  *
  * <pre>{@code
  * try (Scope step = Scope.open()) {
- *     Tensor loss = Loss.sparseCategoricalCrossentropy(true).compute(model.forward(x, true), labels);
+ *     Tensor loss = Loss.sparseCategoricalCrossentropy().fromLogits().compute(model.forward(x, Mode.TRAINING), labels);
  *     loss.backward();
  *     optimizer.step(model.parameters());
  * }   // every intermediate is closed here

@@ -12,16 +12,17 @@ public interface Loss {
     Tensor compute(Tensor output, Tensor target);
 
     /**
-     * Keras' {@code SparseCategoricalCrossentropy}: int labels. With fromLogits false the output
-     * must come from a softmax, whose logits are then used in the stable fused form.
+     * Keras' {@code SparseCategoricalCrossentropy}: int labels, over probabilities from a final
+     * softmax (whose logits are then used in the stable fused form); {@code .fromLogits()} for a
+     * model whose last layer is linear: {@code Loss.sparseCategoricalCrossentropy().fromLogits()}.
      */
-    static Loss sparseCategoricalCrossentropy(boolean fromLogits) {
-        return (out, y) -> NeuralOps.softmaxCrossEntropy(logits(out, fromLogits), y);
+    static CrossEntropy sparseCategoricalCrossentropy() {
+        return new CrossEntropy(false);
     }
 
-    /** Keras' {@code CategoricalCrossentropy}: one-hot (or soft) float targets. */
-    static Loss categoricalCrossentropy(boolean fromLogits) {
-        return (out, y) -> NeuralOps.softmaxCrossEntropy(logits(out, fromLogits), y);
+    /** Keras' {@code CategoricalCrossentropy}: one-hot (or soft) float targets; {@code .fromLogits()} as above. */
+    static CrossEntropy categoricalCrossentropy() {
+        return new CrossEntropy(false);
     }
 
     /** Mean squared error. */
@@ -29,12 +30,33 @@ public interface Loss {
         return NeuralOps::meanSquaredError;
     }
 
-    private static Tensor logits(Tensor out, boolean fromLogits) {
-        if (fromLogits) return out;
-        if (out.softmaxInput() == null) {
-            throw new IllegalArgumentException("a cross-entropy with fromLogits=false needs the model to end in a softmax; "
-                    + "otherwise pass fromLogits=true");
+    /**
+     * Softmax cross-entropy, over probabilities or, after {@link #fromLogits()}, over logits. The
+     * targets decide between the sparse and the categorical form (int labels or float rows).
+     */
+    final class CrossEntropy implements Loss {
+        private final boolean fromLogits;
+
+        private CrossEntropy(boolean fromLogits) {
+            this.fromLogits = fromLogits;
         }
-        return out.softmaxInput();
+
+        /** The same loss over a linear last layer's logits (Keras' {@code from_logits=True}). */
+        public CrossEntropy fromLogits() {
+            return new CrossEntropy(true);
+        }
+
+        @Override
+        public Tensor compute(Tensor out, Tensor y) {
+            return NeuralOps.softmaxCrossEntropy(fromLogits ? out : probabilitiesLogits(out), y);
+        }
+
+        private static Tensor probabilitiesLogits(Tensor out) {
+            if (out.softmaxInput() == null) {
+                throw new IllegalArgumentException("this cross-entropy takes probabilities, so the model must end in a softmax; "
+                        + "for a linear last layer use Loss.sparseCategoricalCrossentropy().fromLogits()");
+            }
+            return out.softmaxInput();
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.neurite.train;
 import io.neurite.data.Dataset;
 import io.neurite.device.DType;
 import io.neurite.device.Device;
+import io.neurite.nn.Mode;
 import io.neurite.nn.Model;
 import io.neurite.optim.Optimizer;
 import io.neurite.tensor.GradMode;
@@ -17,7 +18,7 @@ import java.util.Map;
  * batches with accuracy tracked for int labels or one-hot targets.
  *
  * <pre>{@code
- * Trainer t = new Trainer(model, new Adam(1e-3f), Loss.sparseCategoricalCrossentropy(true));
+ * Trainer t = new Trainer(model, new Adam(1e-3f), Loss.sparseCategoricalCrossentropy().fromLogits());
  * History h = t.fit(train, new FitOptions().batchSize(64).epochs(3).validationData(test));
  * Map<String, Double> scores = t.evaluate(test, 256);
  * }</pre>
@@ -127,7 +128,7 @@ public final class Trainer {
 
     /** Forward, loss, backward and one optimiser step; returns the output and the loss (in the caller's scope). */
     private Tensor[] update(Tensor x, Tensor y) {
-        Tensor output = model.forward(x, true);
+        Tensor output = model.forward(x, Mode.TRAINING);
         Tensor l = loss.compute(output, y);
         l.backward();
         optimizer.step(model.parameters());
@@ -154,7 +155,7 @@ public final class Trainer {
             for (int from = 0; from < d.size(); from += batchSize) {
                 int to = Math.min(d.size(), from + batchSize);
                 try (Scope s = Scope.open()) {
-                    float[] out = model.forward(batchFeatures(d, order, from, to), false).toFloatArray();
+                    float[] out = model.forward(batchFeatures(d, order, from, to), Mode.INFERENCE).toFloatArray();
                     int width = out.length / (to - from);
                     if (all == null) all = new float[d.size() * width];
                     System.arraycopy(out, 0, all, from * width, out.length);
@@ -178,7 +179,7 @@ public final class Trainer {
                 int to = Math.min(d.size(), from + batchSize);
                 try (Scope s = Scope.open()) {
                     Tensor y = batchTargets(d, order, from, to);
-                    Tensor output = model.forward(batchFeatures(d, order, from, to), false);
+                    Tensor output = model.forward(batchFeatures(d, order, from, to), Mode.INFERENCE);
                     totals.add(loss.compute(output, y).item(), to - from, correct(output, y));
                 }
             }

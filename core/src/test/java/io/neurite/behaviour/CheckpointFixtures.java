@@ -1,13 +1,13 @@
 package io.neurite.behaviour;
 
 import io.neurite.data.Dataset;
-import io.neurite.nn.BatchNorm;
+import io.neurite.nn.BatchNormalization;
 import io.neurite.nn.Conv2d;
 import io.neurite.nn.Dense;
 import io.neurite.nn.Dropout;
 import io.neurite.nn.Flatten;
 import io.neurite.nn.Input;
-import io.neurite.nn.MaxPool2d;
+import io.neurite.nn.MaxPooling2d;
 import io.neurite.nn.Model;
 import io.neurite.nn.Parameter;
 import io.neurite.nn.Sequential;
@@ -38,7 +38,7 @@ public final class CheckpointFixtures {
 
     /** A small convolutional net with every kind of state: batch statistics, a dropout generator, biases. */
     public static Model convNet() {
-        return new Sequential(Input.of(1, 8, 8), new Conv2d(6, 3).padding("same").activation("relu"), new BatchNorm(), new MaxPool2d(2),
+        return new Sequential(Input.of(1, 8, 8), new Conv2d(6, 3).padding("same").activation("relu"), new BatchNormalization(), new MaxPooling2d(2),
                 new Flatten(), new Dense(17).activation("relu"), new Dropout(0.3f), new Dense(10));
     }
 

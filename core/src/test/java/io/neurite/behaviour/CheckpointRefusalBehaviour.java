@@ -52,7 +52,7 @@ public abstract class CheckpointRefusalBehaviour extends DeviceSuite {
         ck = Files.createTempDirectory(root, "ck");
         weightsFile = ck.resolve(Checkpoint.WEIGHTS);
         try (Model m = CheckpointFixtures.mlp().build(device, 1); Optimizer o = new Adam(1e-3f)) {
-            new Trainer(m, o, Loss.sparseCategoricalCrossentropy(true)).fit(CheckpointFixtures.patterns(48, 1),
+            new Trainer(m, o, Loss.sparseCategoricalCrossentropy().fromLogits()).fit(CheckpointFixtures.patterns(48, 1),
                     new FitOptions().batchSize(16).verbose(0).callbacks(new ModelCheckpoint(ck)));
         }
     }

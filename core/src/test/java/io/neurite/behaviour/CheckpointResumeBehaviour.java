@@ -53,7 +53,7 @@ public abstract class CheckpointResumeBehaviour extends DeviceSuite {
 
     private float[] straight(Supplier<Model> arch, Supplier<Optimizer> opt, int epochs) {
         try (Model m = arch.get().build(device, 7); Optimizer o = opt.get()) {
-            new Trainer(m, o, Loss.sparseCategoricalCrossentropy(true)).fit(train, options().epochs(epochs));
+            new Trainer(m, o, Loss.sparseCategoricalCrossentropy().fromLogits()).fit(train, options().epochs(epochs));
             return weights(m);
         }
     }
@@ -61,14 +61,14 @@ public abstract class CheckpointResumeBehaviour extends DeviceSuite {
     /** One epoch saved by the callback, then everything rebuilt from the directory and trained to two. */
     private float[] resumed(Supplier<Model> arch, Supplier<Optimizer> opt, boolean withState) throws IOException {
         try (Model m = arch.get().build(device, 7); Optimizer o = opt.get()) {
-            new Trainer(m, o, Loss.sparseCategoricalCrossentropy(true)).fit(train, options().epochs(1)
+            new Trainer(m, o, Loss.sparseCategoricalCrossentropy().fromLogits()).fit(train, options().epochs(1)
                     .callbacks(new ModelCheckpoint(dir).weightsOnly(!withState)));
         }
         // A different build seed: every weight and generator must come from the checkpoint.
         try (Model m = Checkpoint.readModel(dir).build(device, 12345); Optimizer o = opt.get()) {
             TrainingState s = Checkpoint.restore(dir, m, withState ? o : null);
             FitOptions resume = withState ? s.applyTo(options().epochs(2)) : options().epochs(2).initialEpoch(1);
-            new Trainer(m, o, Loss.sparseCategoricalCrossentropy(true)).fit(train, resume);
+            new Trainer(m, o, Loss.sparseCategoricalCrossentropy().fromLogits()).fit(train, resume);
             return weights(m);
         }
     }
@@ -100,7 +100,7 @@ public abstract class CheckpointResumeBehaviour extends DeviceSuite {
     void bestOnlySavesWhenTheMonitoredValueImprovesAndRemembersTheBestAcrossAResume() throws IOException {
         ModelCheckpoint best = new ModelCheckpoint(dir).saveBestOnly("val_loss").notes(Map.of("model", "convnet"));
         try (Model m = CheckpointFixtures.convNet().build(device, 7); Optimizer o = new Adam(3e-3f)) {
-            var h = new Trainer(m, o, Loss.sparseCategoricalCrossentropy(true)).fit(train, options().epochs(4).callbacks(best));
+            var h = new Trainer(m, o, Loss.sparseCategoricalCrossentropy().fromLogits()).fit(train, options().epochs(4).callbacks(best));
             double min = h.get("val_loss").stream().mapToDouble(d -> d).min().orElseThrow();
             assertEquals(min, best.best());
             try (Model r = Checkpoint.readModel(dir).build(device, 1); Optimizer o2 = new Adam(3e-3f)) {

@@ -13,7 +13,7 @@ import io.neurite.nn.Conv2d;
 import io.neurite.nn.Dense;
 import io.neurite.nn.Flatten;
 import io.neurite.nn.Input;
-import io.neurite.nn.MaxPool2d;
+import io.neurite.nn.MaxPooling2d;
 import io.neurite.nn.Model;
 import io.neurite.nn.Sequential;
 import io.neurite.optim.Adam;
@@ -63,7 +63,7 @@ public abstract class CheckpointRoundTripBehaviour extends DeviceSuite {
         float[] x = input(5, 64, 1);
         try (Model m = CheckpointFixtures.convNet().build(device, 3); Optimizer o = new Adam(1e-2f)) {
             // Train so that the batch statistics and weights are no longer their initial values.
-            new Trainer(m, o, Loss.sparseCategoricalCrossentropy(true)).fit(CheckpointFixtures.patterns(64, 2),
+            new Trainer(m, o, Loss.sparseCategoricalCrossentropy().fromLogits()).fit(CheckpointFixtures.patterns(64, 2),
                     new FitOptions().batchSize(16).epochs(1).verbose(0));
             Checkpoint.save(ck, m, null, null);
             float[] want = predict(m, x, 5);
@@ -128,8 +128,8 @@ public abstract class CheckpointRoundTripBehaviour extends DeviceSuite {
     void pyTorchReadsTheWeightsAndComputesTheSameOutputs() throws Exception {
         String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
         Assumptions.assumeTrue(run(List.of(python, "-c", "import torch"), 60) != null, "python3 with torch is not available");
-        Model lenet = new Sequential(Input.of(1, 28, 28), new Conv2d(6, 5).padding("same").activation("relu"), new MaxPool2d(2),
-                new Conv2d(16, 5).activation("relu"), new MaxPool2d(2), new Flatten(), new Dense(120).activation("relu"),
+        Model lenet = new Sequential(Input.of(1, 28, 28), new Conv2d(6, 5).padding("same").activation("relu"), new MaxPooling2d(2),
+                new Conv2d(16, 5).activation("relu"), new MaxPooling2d(2), new Flatten(), new Dense(120).activation("relu"),
                 new Dense(84).activation("relu"), new Dense(10));
         try (Model m = lenet.build(device, 5)) {
             Path f = dir.resolve("lenet.safetensors"), xs = dir.resolve("x.json"), script = dir.resolve("check.py");

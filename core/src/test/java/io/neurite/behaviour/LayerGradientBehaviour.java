@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.neurite.nn.Activation;
 import io.neurite.nn.Add;
-import io.neurite.nn.AvgPool2d;
-import io.neurite.nn.BatchNorm;
+import io.neurite.nn.AveragePooling2d;
+import io.neurite.nn.BatchNormalization;
 import io.neurite.nn.Concatenate;
 import io.neurite.nn.Conv2d;
 import io.neurite.nn.Dense;
@@ -14,7 +14,8 @@ import io.neurite.nn.Flatten;
 import io.neurite.nn.GlobalAveragePooling2d;
 import io.neurite.nn.Input;
 import io.neurite.nn.Layer;
-import io.neurite.nn.MaxPool2d;
+import io.neurite.nn.MaxPooling2d;
+import io.neurite.nn.Mode;
 import io.neurite.nn.Model;
 import io.neurite.nn.Node;
 import io.neurite.nn.PRelu;
@@ -47,10 +48,10 @@ public abstract class LayerGradientBehaviour extends DeviceSuite {
                 new Case("Dense on a sequence", new int[] {3, 5}, () -> new Dense(2)),
                 new Case("Conv2d same", new int[] {2, 5, 5}, () -> new Conv2d(3, 3).padding("same").activation("sigmoid")),
                 new Case("Conv2d strided 2x3", new int[] {2, 6, 7}, () -> new Conv2d(2, 2, 3).strides(2, 1)),
-                new Case("MaxPool2d", new int[] {2, 4, 4}, () -> new MaxPool2d(2)),
-                new Case("AvgPool2d same", new int[] {2, 5, 5}, () -> new AvgPool2d(3).strides(2, 2).padding("same")),
+                new Case("MaxPooling2d", new int[] {2, 4, 4}, () -> new MaxPooling2d(2)),
+                new Case("AveragePooling2d same", new int[] {2, 5, 5}, () -> new AveragePooling2d(3).strides(2, 2).padding("same")),
                 new Case("GlobalAveragePooling2d", new int[] {3, 3, 4}, GlobalAveragePooling2d::new),
-                new Case("BatchNorm", new int[] {3, 2, 2}, BatchNorm::new),
+                new Case("BatchNormalization", new int[] {3, 2, 2}, BatchNormalization::new),
                 new Case("PRelu", new int[] {3, 4}, PRelu::new),
                 new Case("Activation softmax", new int[] {6}, () -> new Activation("softmax")),
                 new Case("Activation leaky_relu", new int[] {6}, () -> new Activation("leaky_relu")),
@@ -113,7 +114,7 @@ public abstract class LayerGradientBehaviour extends DeviceSuite {
     }
 
     private Tensor loss(Model m, Tensor x, float[] weights) {
-        Tensor out = m.forward(x, true);
+        Tensor out = m.forward(x, Mode.TRAINING);
         return out.mul(Tensor.of(device, weights, out.shape())).sum();
     }
 

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.neurite.data.Dataset;
 import io.neurite.nn.Add;
-import io.neurite.nn.AvgPool2d;
-import io.neurite.nn.BatchNorm;
+import io.neurite.nn.AveragePooling2d;
+import io.neurite.nn.BatchNormalization;
 import io.neurite.nn.Concatenate;
 import io.neurite.nn.Conv2d;
 import io.neurite.nn.Dense;
@@ -17,7 +17,7 @@ import io.neurite.nn.Dropout;
 import io.neurite.nn.Flatten;
 import io.neurite.nn.GlobalAveragePooling2d;
 import io.neurite.nn.Input;
-import io.neurite.nn.MaxPool2d;
+import io.neurite.nn.MaxPooling2d;
 import io.neurite.nn.Model;
 import io.neurite.nn.Node;
 import io.neurite.nn.Sequential;
@@ -81,8 +81,8 @@ public abstract class ModelApiBehaviour extends DeviceSuite {
 
     @Test
     void lenetHasKerasParameterCountsAndASummary() {
-        try (Model m = new Sequential(Input.of(1, 28, 28), new Conv2d(6, 5).padding("same").activation("relu"), new MaxPool2d(2),
-                new Conv2d(16, 5).activation("relu"), new MaxPool2d(2), new Flatten(), new Dense(120).activation("relu"),
+        try (Model m = new Sequential(Input.of(1, 28, 28), new Conv2d(6, 5).padding("same").activation("relu"), new MaxPooling2d(2),
+                new Conv2d(16, 5).activation("relu"), new MaxPooling2d(2), new Flatten(), new Dense(120).activation("relu"),
                 new Dense(84).activation("relu"), new Dense(10)).build(device, 1)) {
             String summary = m.summary();
             assertTrue(summary.contains("Total params: 61,706"), summary);
@@ -96,9 +96,9 @@ public abstract class ModelApiBehaviour extends DeviceSuite {
         Dataset data = stripes(512, 7);
         float[] first = null;
         for (int run = 0; run < 2; run++) {
-            try (Model m = new Sequential(Input.of(1, 8, 8), new Conv2d(4, 3).padding("same").activation("relu"), new MaxPool2d(2),
+            try (Model m = new Sequential(Input.of(1, 8, 8), new Conv2d(4, 3).padding("same").activation("relu"), new MaxPooling2d(2),
                     new Flatten(), new Dense(2)).build(device, 11); Adam adam = new Adam(0.01f)) {
-                Trainer t = new Trainer(m, adam, Loss.sparseCategoricalCrossentropy(true)).output(quiet());
+                Trainer t = new Trainer(m, adam, Loss.sparseCategoricalCrossentropy().fromLogits()).output(quiet());
                 History h = t.fit(data, new FitOptions().batchSize(32).epochs(4).seed(3).validationSplit(0.25));
                 assertTrue(h.last("val_accuracy") > 0.95, "validation accuracy " + h);
                 assertTrue(h.get("loss").getLast() < h.get("loss").getFirst(), "loss falls: " + h);
@@ -132,13 +132,13 @@ public abstract class ModelApiBehaviour extends DeviceSuite {
         Node a = new Conv2d(4, 1).activation("relu").call(stem);
         Node b = new Conv2d(4, 3).padding("same").activation("relu").call(stem);
         Node c = new Conv2d(4, 5).padding("same").activation("relu").call(stem);
-        Node d = new AvgPool2d(3).strides(1, 1).padding("same").call(stem);
+        Node d = new AveragePooling2d(3).strides(1, 1).padding("same").call(stem);
         Node mixed = new Concatenate().call(a, b, c, d);
         Node res = new Add().call(new Conv2d(4, 1).call(mixed), stem);
-        Node out = new Dense(2).call(new Dropout(0.1f).call(new GlobalAveragePooling2d().call(new BatchNorm().call(res))));
+        Node out = new Dense(2).call(new Dropout(0.1f).call(new GlobalAveragePooling2d().call(new BatchNormalization().call(res))));
         try (Model m = new Model(in, out).build(device, 5); SGD sgd = new SGD(0.1f, 0.9f, true)) {
             assertArrayEquals(new int[] {2}, m.outputShape());
-            Trainer t = new Trainer(m, sgd, Loss.sparseCategoricalCrossentropy(true)).output(quiet());
+            Trainer t = new Trainer(m, sgd, Loss.sparseCategoricalCrossentropy().fromLogits()).output(quiet());
             EarlyStopping stop = new EarlyStopping("loss", 100, 0);
             History h = t.fit(stripes(256, 9), new FitOptions().batchSize(32).epochs(6).seed(1).callbacks(stop));
             assertTrue(h.last("accuracy") > 0.8, "training accuracy " + h);
@@ -189,9 +189,9 @@ public abstract class ModelApiBehaviour extends DeviceSuite {
             Tensor labels = TensorMath.cast(Tensor.of(device, new float[] {2.9f, 0f}, 2), DType.INT32);
             assertArrayEquals(new int[] {2, 0}, labels.toIntArray());
             Tensor logits = Tensor.of(device, new float[] {0.1f, 0.5f, 2f, 1f, -1f, 0f}, 2, 3);
-            float sparse = Loss.sparseCategoricalCrossentropy(true).compute(logits, labels).item();
-            float oneHot = Loss.categoricalCrossentropy(true).compute(logits, TensorMath.oneHot(labels, 3)).item();
-            float fromProbabilities = Loss.sparseCategoricalCrossentropy(false).compute(NeuralOps.softmax(logits), labels).item();
+            float sparse = Loss.sparseCategoricalCrossentropy().fromLogits().compute(logits, labels).item();
+            float oneHot = Loss.categoricalCrossentropy().fromLogits().compute(logits, TensorMath.oneHot(labels, 3)).item();
+            float fromProbabilities = Loss.sparseCategoricalCrossentropy().compute(NeuralOps.softmax(logits), labels).item();
             double expected = (-Math.log(Math.exp(2) / (Math.exp(0.1) + Math.exp(0.5) + Math.exp(2)))
                     - Math.log(Math.exp(1) / (Math.exp(1) + Math.exp(-1) + 1))) / 2;
             // cpu:0 takes exp and log from Java and averages in order. OpenCL allows 3 ulp for each
@@ -201,7 +201,7 @@ public abstract class ModelApiBehaviour extends DeviceSuite {
             assertEquals(expected, sparse, tolerance);
             assertEquals(expected, oneHot, tolerance);
             assertEquals(expected, fromProbabilities, tolerance);
-            assertThrows(IllegalArgumentException.class, () -> Loss.sparseCategoricalCrossentropy(false).compute(logits, labels));
+            assertThrows(IllegalArgumentException.class, () -> Loss.sparseCategoricalCrossentropy().compute(logits, labels));
             assertEquals(2.5f, Loss.meanSquaredError().compute(Tensor.of(device, new float[] {1, 2}, 2),
                     Tensor.of(device, new float[] {0, 4}, 2)).item(), 1e-6);
         }

@@ -7,14 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.neurite.data.Dataset;
 import io.neurite.data.Mnist;
 import io.neurite.nn.Add;
-import io.neurite.nn.BatchNorm;
+import io.neurite.nn.BatchNormalization;
 import io.neurite.nn.Concatenate;
 import io.neurite.nn.Conv2d;
 import io.neurite.nn.Dense;
 import io.neurite.nn.Dropout;
 import io.neurite.nn.Flatten;
 import io.neurite.nn.Input;
-import io.neurite.nn.MaxPool2d;
+import io.neurite.nn.MaxPooling2d;
+import io.neurite.nn.Mode;
 import io.neurite.nn.Model;
 import io.neurite.nn.Node;
 import io.neurite.nn.Parameter;
@@ -52,7 +53,7 @@ public abstract class ModelTrainingBehaviour extends DeviceSuite {
     @Test
     void theKerasMnistConvnetHasItsParameterCount() {
         try (Model m = new Sequential(Input.of(1, 28, 28), new Conv2d(32, 3).activation("relu"), new Conv2d(64, 3).activation("relu"),
-                new MaxPool2d(2), new Dropout(0.25f), new Flatten(), new Dense(128).activation("relu"), new Dropout(0.5f),
+                new MaxPooling2d(2), new Dropout(0.25f), new Flatten(), new Dense(128).activation("relu"), new Dropout(0.5f),
                 new Dense(10).activation("softmax")).build(device, 1)) {
             assertTrue(m.summary().contains("Total params: 1,199,882"), m.summary());
         }
@@ -83,23 +84,23 @@ public abstract class ModelTrainingBehaviour extends DeviceSuite {
             Node stem = new Conv2d(8, 3).padding("same").activation("relu").call(in);
             Node branch = new Conv2d(8, 3).padding("same").call(new Conv2d(8, 3).padding("same").activation("relu").call(stem));
             Node sum = new Add().call(stem, branch);
-            Node pooled = new Flatten().call(new MaxPool2d(4).call(new BatchNorm().momentum(0.8f).call(sum)));
+            Node pooled = new Flatten().call(new MaxPooling2d(4).call(new BatchNormalization().momentum(0.8f).call(sum)));
             return new Model(in, new Dense(10).call(pooled));
-        }, Loss.sparseCategoricalCrossentropy(true), mnist.slice(0, 256));
+        }, Loss.sparseCategoricalCrossentropy().fromLogits(), mnist.slice(0, 256));
     }
 
     @Test
     void anInceptionNetworkReducesItsLoss() {
         lossFalls(() -> {
             Node in = Input.of(1, 28, 28);
-            Node stem = new MaxPool2d(2).call(new Conv2d(8, 3).padding("same").activation("relu").call(in));
+            Node stem = new MaxPooling2d(2).call(new Conv2d(8, 3).padding("same").activation("relu").call(in));
             Node b1 = new Conv2d(4, 1).activation("relu").call(stem);
             Node b3 = new Conv2d(4, 3).padding("same").activation("relu").call(new Conv2d(4, 1).activation("relu").call(stem));
             Node b5 = new Conv2d(4, 5).padding("same").activation("relu").call(new Conv2d(2, 1).activation("relu").call(stem));
-            Node bp = new Conv2d(4, 1).activation("relu").call(new MaxPool2d(3).strides(1, 1).padding("same").call(stem));
+            Node bp = new Conv2d(4, 1).activation("relu").call(new MaxPooling2d(3).strides(1, 1).padding("same").call(stem));
             Node mixed = new Concatenate().call(b1, b3, b5, bp);
-            return new Model(in, new Dense(10).call(new Flatten().call(new MaxPool2d(2).call(mixed))));
-        }, Loss.sparseCategoricalCrossentropy(true));
+            return new Model(in, new Dense(10).call(new Flatten().call(new MaxPooling2d(2).call(mixed))));
+        }, Loss.sparseCategoricalCrossentropy().fromLogits());
     }
 
     @Test
@@ -117,7 +118,7 @@ public abstract class ModelTrainingBehaviour extends DeviceSuite {
         Supplier<Model> mlp = () -> new Sequential(Input.of(1, 28, 28), new Flatten(), new Dense(32).activation("relu"), new Dense(10));
         float[] viaFit, viaLoop;
         try (Model m = mlp.get().build(device, 9); SGD sgd = new SGD(0.05f, 0.9f, false)) {
-            new Trainer(m, sgd, Loss.sparseCategoricalCrossentropy(true)).output(quiet())
+            new Trainer(m, sgd, Loss.sparseCategoricalCrossentropy().fromLogits()).output(quiet())
                     .fit(mnist, new FitOptions().batchSize(64).epochs(1).seed(21));
             viaFit = weights(m);
         }
@@ -130,7 +131,7 @@ public abstract class ModelTrainingBehaviour extends DeviceSuite {
                 mnist.gatherFeatures(order, from, to, x);
                 mnist.gatherLabels(order, from, to, y);
                 try (Scope s = Scope.open()) {
-                    Tensor logits = m.forward(Tensor.of(device, x, to - from, 1, 28, 28), true);
+                    Tensor logits = m.forward(Tensor.of(device, x, to - from, 1, 28, 28), Mode.TRAINING);
                     NeuralOps.softmaxCrossEntropy(logits, Tensor.of(device, y, to - from)).backward();
                     sgd.step(m.parameters());
                 }
@@ -143,7 +144,7 @@ public abstract class ModelTrainingBehaviour extends DeviceSuite {
     @Test
     void predictInBatchesMatchesOneForwardAndTrainOnBatchLowersTheLoss() {
         try (Model m = new Sequential(Input.of(1, 28, 28), new Flatten(), new Dense(10)).build(device, 2); Adam adam = new Adam(1e-2f)) {
-            Trainer t = new Trainer(m, adam, Loss.sparseCategoricalCrossentropy(true));
+            Trainer t = new Trainer(m, adam, Loss.sparseCategoricalCrossentropy().fromLogits());
             Dataset few = mnist.slice(0, 100);
             float[] batched = t.predict(few, 33);
             float[] whole;

@@ -12,6 +12,7 @@ import io.neurite.nn.Flatten;
 import io.neurite.nn.Gru;
 import io.neurite.nn.Input;
 import io.neurite.nn.Lstm;
+import io.neurite.nn.Mode;
 import io.neurite.nn.Model;
 import io.neurite.nn.Node;
 import io.neurite.nn.Parameter;
@@ -165,7 +166,7 @@ public abstract class RecurrentLayerBehaviour extends DeviceSuite {
         try (Model m = new Model(in, new Dense(2).call(gru)).build(device, 5);
              Tensor x = Tensor.uniform(device, 9, -1, 1, 7, 6, 3); Scope s = Scope.open()) {
             assertArrayEquals(new int[] {2}, m.outputShape());
-            m.forward(x, true).mul(m.forward(x, true)).sum().backward();
+            m.forward(x, Mode.TRAINING).mul(m.forward(x, Mode.TRAINING)).sum().backward();
             for (Parameter p : m.parameters()) {
                 float[] g = p.value().grad().toFloatArray();
                 double norm = 0;
@@ -183,14 +184,14 @@ public abstract class RecurrentLayerBehaviour extends DeviceSuite {
         float[] asFloats = new float[ids.length];
         for (int i = 0; i < ids.length; i++) asFloats[i] = ids[i];
         try (Model m = new Model(in, out).build(device, 2); Scope s = Scope.open()) {
-            Tensor a = m.forward(Tensor.of(device, ids, 2, 5), true);
-            Tensor b = m.forward(Tensor.of(device, asFloats, 2, 5), false);
+            Tensor a = m.forward(Tensor.of(device, ids, 2, 5), Mode.TRAINING);
+            Tensor b = m.forward(Tensor.of(device, asFloats, 2, 5), Mode.INFERENCE);
             assertArrayEquals(a.toFloatArray(), b.toFloatArray(), 0f, "int and float ids give the same output");
             a.sum().backward();
             float[] g = m.parameters().get(0).value().grad().toFloatArray();
             for (int w = 0; w < 3; w++) assertEquals(0f, g[5 * 3 + w], "token 5 is never used: no gradient");
             assertTrue(g[10 * 3] != 0, "token 10 is used: a gradient");
-            assertThrows(IllegalArgumentException.class, () -> m.forward(Tensor.of(device, new float[] {0.5f, 1, 2, 3, 4}, 1, 5), false));
+            assertThrows(IllegalArgumentException.class, () -> m.forward(Tensor.of(device, new float[] {0.5f, 1, 2, 3, 4}, 1, 5), Mode.INFERENCE));
         }
     }
 
@@ -198,7 +199,7 @@ public abstract class RecurrentLayerBehaviour extends DeviceSuite {
     void reshapeTurnsImagesIntoRows() {
         try (Model m = new Sequential(Input.of(1, 28, 28), new Reshape(28, -1), new Lstm(8), new Dense(10)).build(device, 4);
              Tensor x = Tensor.uniform(device, 1, 0, 1, 3, 1, 28, 28); Scope s = Scope.open()) {
-            assertArrayEquals(new int[] {3, 10}, m.forward(x, false).shape());
+            assertArrayEquals(new int[] {3, 10}, m.forward(x, Mode.INFERENCE).shape());
             assertTrue(m.summary().contains("(None, 28, 28)"), m.summary());
         }
         assertThrows(IllegalArgumentException.class,

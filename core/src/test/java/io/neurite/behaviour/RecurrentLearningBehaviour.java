@@ -6,6 +6,7 @@ import io.neurite.nn.Dense;
 import io.neurite.nn.Gru;
 import io.neurite.nn.Input;
 import io.neurite.nn.Lstm;
+import io.neurite.nn.Mode;
 import io.neurite.nn.Model;
 import io.neurite.nn.Recurrent;
 import io.neurite.nn.Sequential;
@@ -45,7 +46,7 @@ public abstract class RecurrentLearningBehaviour extends DeviceSuite {
             for (int i = 0; i < UPDATES; i++) {
                 try (Scope s = Scope.open()) {
                     Tensor[] xy = batch(r, BATCH);
-                    NeuralOps.meanSquaredError(m.forward(xy[0], true), xy[1]).backward();
+                    NeuralOps.meanSquaredError(m.forward(xy[0], Mode.TRAINING), xy[1]).backward();
                     adam.step(m.parameters());
                 }
             }

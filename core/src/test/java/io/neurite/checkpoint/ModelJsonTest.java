@@ -9,8 +9,8 @@ import io.neurite.io.CheckpointException;
 import io.neurite.io.Json;
 import io.neurite.nn.Activation;
 import io.neurite.nn.Add;
-import io.neurite.nn.AvgPool2d;
-import io.neurite.nn.BatchNorm;
+import io.neurite.nn.AveragePooling2d;
+import io.neurite.nn.BatchNormalization;
 import io.neurite.nn.Concatenate;
 import io.neurite.nn.Conv2d;
 import io.neurite.nn.Dense;
@@ -22,7 +22,8 @@ import io.neurite.nn.Gru;
 import io.neurite.nn.Input;
 import io.neurite.nn.Layer;
 import io.neurite.nn.Lstm;
-import io.neurite.nn.MaxPool2d;
+import io.neurite.nn.MaxPooling2d;
+import io.neurite.nn.Mode;
 import io.neurite.nn.Model;
 import io.neurite.nn.Node;
 import io.neurite.nn.PRelu;
@@ -47,12 +48,12 @@ class ModelJsonTest {
         Node in = Input.of(3, 17, 17);
         Node a = new Conv2d(4, 3, 5).strides(2, 1).padding("same").activation("leaky_relu:0.01").useBias(false).regularize(1e-4f, 0.5f).call(in);
         Node b = new Conv2d(4, 1).named("shortcut").call(in);
-        b = new MaxPool2d(2, 1).strides(2, 1).padding("same").call(b);
+        b = new MaxPooling2d(2, 1).strides(2, 1).padding("same").call(b);
         Node x = new Add().call(a, b);
-        x = new BatchNorm().momentum(0.9f).epsilon(1e-5f).call(x);
+        x = new BatchNormalization().momentum(0.9f).epsilon(1e-5f).call(x);
         x = new PRelu().call(x);
-        Node y = new AvgPool2d(3).padding("valid").call(x);
-        Node z = new Concatenate().call(y, new AvgPool2d(3).call(x));
+        Node y = new AveragePooling2d(3).padding("valid").call(x);
+        Node z = new Concatenate().call(y, new AveragePooling2d(3).call(x));
         Node g = new GlobalAveragePooling2d().call(z);
         Node out = new Dense(10).activation("softmax").useBias(false).regularize(0, 1e-3f).call(new Dropout(0.25f).call(
                 new Activation("tanh").call(new Flatten().call(g))));
@@ -83,6 +84,20 @@ class ModelJsonTest {
         assertInstanceOf(Sequential.class, back);
         assertEquals(describe(m), describe(back));
         assertEquals(List.of(1, 28, 28), java.util.Arrays.stream(back.inputShape()).boxed().toList());
+    }
+
+    @Test
+    void filesWithTheOlderLayerNamesStillLoad() throws Exception {
+        Model m = new Sequential(Input.of(1, 8, 8), new MaxPooling2d(2), new AveragePooling2d(2), new BatchNormalization(),
+                new Flatten(), new Dense(2));
+        String current = ModelJson.toJson(m);
+        assertTrue(current.contains("\"MaxPooling2d\"") && current.contains("\"BatchNormalization\""), current);
+        String old = current.replace("\"MaxPooling2d\"", "\"MaxPool2d\"").replace("\"AveragePooling2d\"", "\"AvgPool2d\"")
+                .replace("\"BatchNormalization\"", "\"BatchNorm\"");
+        assertTrue(old.contains("\"MaxPool2d\"") && old.contains("\"AvgPool2d\"") && old.contains("\"BatchNorm\""), old);
+        Model back = ModelJson.fromJson(old, "old.json");
+        assertEquals(describe(m), describe(back));
+        assertEquals(current, ModelJson.toJson(back), "rewritten under the current names");
     }
 
     @Test
@@ -143,7 +158,7 @@ class ModelJsonTest {
         }
 
         @Override
-        public Tensor forward(Tensor[] inputs, boolean training) {
+        public Tensor forward(Tensor[] inputs, Mode mode) {
             return inputs[0].mul(factor);
         }
     }

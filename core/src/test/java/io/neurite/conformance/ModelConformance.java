@@ -10,7 +10,7 @@ import io.neurite.nn.Conv2d;
 import io.neurite.nn.Dense;
 import io.neurite.nn.Flatten;
 import io.neurite.nn.Input;
-import io.neurite.nn.MaxPool2d;
+import io.neurite.nn.MaxPooling2d;
 import io.neurite.nn.Model;
 import io.neurite.nn.Sequential;
 import io.neurite.optim.Adam;
@@ -52,10 +52,10 @@ public abstract class ModelConformance {
     }
 
     private static Run train(Device d) {
-        try (Model m = new Sequential(Input.of(2, 9, 9), new Conv2d(4, 3).padding("same").activation("relu"), new MaxPool2d(2),
+        try (Model m = new Sequential(Input.of(2, 9, 9), new Conv2d(4, 3).padding("same").activation("relu"), new MaxPooling2d(2),
                 new Conv2d(6, 2, 3).activation("tanh"), new Flatten(), new Dense(8).activation("sigmoid"), new Dense(3)).build(d, 7);
              Adam adam = new Adam(0.01f)) {
-            Trainer t = new Trainer(m, adam, Loss.sparseCategoricalCrossentropy(true)).output(new PrintStream(new ByteArrayOutputStream()));
+            Trainer t = new Trainer(m, adam, Loss.sparseCategoricalCrossentropy().fromLogits()).output(new PrintStream(new ByteArrayOutputStream()));
             History h = t.fit(data(), new FitOptions().batchSize(16).epochs(3).seed(5));
             return new Run(h.get("loss"), m.parameters().get(2).value().toFloatArray());
         }

@@ -9,7 +9,7 @@ import io.neurite.nn.Conv2d;
 import io.neurite.nn.Dense;
 import io.neurite.nn.Flatten;
 import io.neurite.nn.Input;
-import io.neurite.nn.MaxPool2d;
+import io.neurite.nn.MaxPooling2d;
 import io.neurite.nn.Model;
 import io.neurite.nn.Sequential;
 import io.neurite.optim.Adam;
@@ -34,10 +34,10 @@ public abstract class GpuSteadyStateContract {
     @Test
     void afterTheFirstEpochTrainingAllocatesNothingFromTheDriver() {
         try (GpuDevice d = (GpuDevice) BackendConformance.openOrSkip(deviceId());
-             Model m = new Sequential(Input.of(1, 12, 12), new Conv2d(4, 3).activation("relu"), new MaxPool2d(2),
+             Model m = new Sequential(Input.of(1, 12, 12), new Conv2d(4, 3).activation("relu"), new MaxPooling2d(2),
                      new Flatten(), new Dense(10).activation("tanh"), new Dense(3)).build(d, 3);
              Adam adam = new Adam(0.01f)) {
-            Trainer t = new Trainer(m, adam, Loss.sparseCategoricalCrossentropy(true)).output(new PrintStream(new ByteArrayOutputStream()));
+            Trainer t = new Trainer(m, adam, Loss.sparseCategoricalCrossentropy().fromLogits()).output(new PrintStream(new ByteArrayOutputStream()));
             Dataset data = data();
             t.fit(data, new FitOptions().batchSize(16).epochs(1).seed(5));
             long warm = d.driverAllocations();

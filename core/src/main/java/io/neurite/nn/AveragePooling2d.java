@@ -4,17 +4,17 @@ import io.neurite.tensor.NeuralOps;
 import io.neurite.tensor.Tensor;
 
 /** Average pooling; padded cells are not counted (Keras' convention). */
-public final class AvgPool2d extends Pooling2d<AvgPool2d> {
-    public AvgPool2d(int size) {
+public final class AveragePooling2d extends Pooling2d<AveragePooling2d> {
+    public AveragePooling2d(int size) {
         super(size, size);
     }
 
-    public AvgPool2d(int sizeH, int sizeW) {
+    public AveragePooling2d(int sizeH, int sizeW) {
         super(sizeH, sizeW);
     }
 
     @Override
-    public Tensor forward(Tensor[] inputs, boolean training) {
+    public Tensor forward(Tensor[] inputs, Mode mode) {
         return NeuralOps.avgPool2d(inputs[0], window);
     }
 }

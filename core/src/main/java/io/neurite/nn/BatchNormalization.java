@@ -8,23 +8,23 @@ import io.neurite.tensor.Tensor;
  * momentum 0.99, epsilon 1e-3, trainable gamma (ones) and beta (zeros), moving mean (zeros)
  * and variance (ones) used at inference.
  */
-public final class BatchNorm extends Layer {
+public final class BatchNormalization extends Layer {
     private float momentum = 0.99f, epsilon = 1e-3f;
     private Parameter gamma, beta, movingMean, movingVar;
 
-    public BatchNorm momentum(float m) {
+    public BatchNormalization momentum(float m) {
         momentum = m;
         return this;
     }
 
-    public BatchNorm epsilon(float e) {
+    public BatchNormalization epsilon(float e) {
         epsilon = e;
         return this;
     }
 
     @Override
     protected int[] init(int[][] inputShapes) {
-        int[] s = single("BatchNorm", inputShapes);
+        int[] s = single("BatchNormalization", inputShapes);
         int[] c = {s[0]};
         gamma = addParameter("gamma", c, Initializer.ones(), s[0], s[0], true);
         beta = addParameter("beta", c, Initializer.zeros(), s[0], s[0], true);
@@ -34,8 +34,8 @@ public final class BatchNorm extends Layer {
     }
 
     @Override
-    public Tensor forward(Tensor[] inputs, boolean training) {
+    public Tensor forward(Tensor[] inputs, Mode mode) {
         return NeuralOps.batchNorm(inputs[0], gamma.value(), beta.value(), movingMean.value(), movingVar.value(),
-                epsilon, momentum, training);
+                epsilon, momentum, mode.isTraining());
     }
 }
