@@ -16,8 +16,11 @@
 # minutes in all on an H100; the CPU accuracy run comes last because it matters least):
 #   1. nvidia-smi and `bench devices`
 #   2. the bundled backend-cuda tests with -Dneurite.conformance.require=cuda: the conformance kit,
-#      the buffer contract and the model case on cuda:0 must run, not skip (the emulated, ptxas and
-#      nvcc tests skip there for want of OpenCL CPU devices and a toolkit; that is expected)
+#      the buffer contract, the model case, core's behaviour suites (CudaBehaviourTest: model API,
+#      training, layer gradients, recurrent layers, checkpoints) and the allocator's steady state
+#      (CudaSteadyStateTest) on cuda:0 must run, not skip (the emulated, ptxas and nvcc tests skip
+#      there for want of OpenCL CPU devices and a toolkit; that is expected). Without a GPU, as
+#      checked here on 2026-12-01, only the cuda:0 classes fail, each with "libcuda.so.1 not found".
 #   3. bench gemm --device cuda:0 --n 4096 beside torch_reference gemm --device cuda (TF32 off),
 #      then the same bench with -Dneurite.cuda.gemm=tiled, to see what the large-tile kernel buys
 #   4. bench mnist --device cuda:0 --model lenet at batch 64 and 512, each beside
