@@ -1,5 +1,6 @@
 package io.neurite.data;
 
+import io.neurite.io.FileErrors;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.EOFException;
@@ -9,7 +10,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -32,9 +32,11 @@ public final class Idx {
     }
 
     public static Array read(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return read(in, file.toString());
-        }
+        return FileErrors.naming(file, () -> {
+            try (InputStream in = Files.newInputStream(file)) {
+                return read(in, file.toString());
+            }
+        });
     }
 
     /** Reads from a stream (gzip detected by its magic); name is used in messages. */
@@ -53,11 +55,14 @@ public final class Idx {
      */
     public static Reader open(InputStream raw, String name) throws IOException {
         BufferedInputStream in = new BufferedInputStream(raw, GZIP_BUFFER);
-        in.mark(2);
-        boolean gzip = in.read() == 0x1F && in.read() == 0x8B;
-        in.reset();
         try {
-            return new Reader(gzip ? new GZIPInputStream(in, GZIP_BUFFER) : in, name);
+            boolean gzip = Reader.guard(name, () -> {
+                in.mark(2);
+                boolean g = in.read() == 0x1F && in.read() == 0x8B;
+                in.reset();
+                return g;
+            });
+            return new Reader(gzip ? Reader.guard(name, () -> new StrictGzip(in, name, GZIP_BUFFER)) : in, name);
         } catch (IOException e) {
             in.close();
             throw e;
@@ -161,14 +166,21 @@ public final class Idx {
             return guard(() -> in.readNBytes(dst, off, len));
         }
 
-        /** A read, with gzip's errors reported against the file. */
         private <T> T guard(IoRead<T> read) throws IOException {
+            return guard(name, read);
+        }
+
+        /** A read, with gzip's errors, and any other that does not name it ("Is a directory"), reported against the file. */
+        static <T> T guard(String name, IoRead<T> read) throws IOException {
             try {
                 return read.run();
             } catch (EOFException e) {
-                throw new IOException(name + ": the gzip stream is truncated", e);
+                throw new IOException(name + ": the gzip stream is truncated (" + e.getMessage() + ")", e);
             } catch (ZipException e) {
                 throw new IOException(name + ": the gzip stream is corrupt (" + e.getMessage() + ")", e);
+            } catch (IOException e) {
+                if (e.getMessage() != null && e.getMessage().contains(name)) throw e;
+                throw new IOException(name + ": " + e.getMessage(), e);
             }
         }
     }

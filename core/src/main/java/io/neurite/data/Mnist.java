@@ -1,5 +1,6 @@
 package io.neurite.data;
 
+import io.neurite.io.FileErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -42,7 +43,7 @@ public final class Mnist {
         return load(stem -> {
             for (String n : new String[] {stem + ".gz", stem}) {
                 Path p = dir.resolve(n);
-                if (Files.exists(p)) return Files.newInputStream(p);
+                if (Files.exists(p)) return FileErrors.naming(p, () -> Files.newInputStream(p));
             }
             return null;
         }, dir.toString());
