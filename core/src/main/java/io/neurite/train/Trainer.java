@@ -144,14 +144,27 @@ public final class Trainer {
         return null;
     }
 
-    /** epoch from 0, batch from 1 (0: the end-of-epoch check). */
+    /** epoch from 0, batch from 1 (0: the end-of-epoch check); names the first non-finite weight, else the largest. */
     private TrainingDivergedException diverged(int epoch, int batch, String what) {
-        String bad = firstNonFinite();
+        String bad = firstNonFinite(), largest = null;
+        float max = -1;
+        if (bad == null) {
+            for (Parameter p : model.parameters()) {
+                for (float v : p.value().toFloatArray()) {
+                    if (Math.abs(v) > max) {
+                        max = Math.abs(v);
+                        largest = p.name();
+                    }
+                }
+            }
+        }
+        String named = bad != null ? bad : largest;
+        String layer = named == null ? null : named.substring(0, Math.max(0, named.lastIndexOf('/')));
         String where = "epoch " + (epoch + 1) + (batch > 0 ? ", batch " + batch : " (end-of-epoch weight check)");
         return new TrainingDivergedException("training diverged in " + where + ": " + what
-                + (bad == null ? " (every weight is still finite)" : "; first non-finite weight: " + bad + " (layer "
-                + bad.substring(0, Math.max(0, bad.lastIndexOf('/'))) + ")")
-                + "; try a lower learning rate (FitOptions.stopOnNonFinite(false) trains on)", epoch + 1, batch, bad);
+                + (bad != null ? "; first non-finite weight: " + bad + " (layer " + layer + ")"
+                : named != null ? "; every weight is finite, the largest is in " + named + " (layer " + layer + ", |w| " + max + ")" : "")
+                + "; try a lower learning rate (FitOptions.stopOnNonFinite(false) trains on)", epoch + 1, batch, named, bad == null);
     }
 
     /** Forward, loss, backward and one optimiser step; returns the output and the loss (in the caller's scope). */
