@@ -1,6 +1,5 @@
 package io.neurite.data;
 
-import io.neurite.io.FileErrors;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +31,7 @@ public final class Csv {
 
     /** Labelled samples of the given shape with the file's values as they are. */
     public static Dataset read(Path file, int[] sampleShape) throws IOException {
-        return FileErrors.naming(file, () -> {
+        return DataErrors.naming(file.toString(), () -> {
             try (InputStream raw = Files.newInputStream(file);
                  InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw) {
                 return read(new InputStreamReader(in, StandardCharsets.UTF_8), file.toString(), sampleShape);

@@ -1,16 +1,13 @@
 package io.neurite.data;
 
-import io.neurite.io.FileErrors;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.ZipException;
 
 /**
  * Reads IDX files (the MNIST format: a big-endian magic of two zero bytes, a type byte 0x08 for
@@ -32,7 +29,7 @@ public final class Idx {
     }
 
     public static Array read(Path file) throws IOException {
-        return FileErrors.naming(file, () -> {
+        return DataErrors.naming(file.toString(), () -> {
             try (InputStream in = Files.newInputStream(file)) {
                 return read(in, file.toString());
             }
@@ -56,13 +53,13 @@ public final class Idx {
     public static Reader open(InputStream raw, String name) throws IOException {
         BufferedInputStream in = new BufferedInputStream(raw, GZIP_BUFFER);
         try {
-            boolean gzip = Reader.guard(name, () -> {
+            boolean gzip = DataErrors.naming(name, () -> {
                 in.mark(2);
                 boolean g = in.read() == 0x1F && in.read() == 0x8B;
                 in.reset();
                 return g;
             });
-            return new Reader(gzip ? Reader.guard(name, () -> new StrictGzip(in, name, GZIP_BUFFER)) : in, name);
+            return new Reader(gzip ? DataErrors.naming(name, () -> new StrictGzip(in, name, GZIP_BUFFER)) : in, name);
         } catch (IOException e) {
             in.close();
             throw e;
@@ -166,27 +163,8 @@ public final class Idx {
             return guard(() -> in.readNBytes(dst, off, len));
         }
 
-        private <T> T guard(IoRead<T> read) throws IOException {
-            return guard(name, read);
+        private <T> T guard(DataErrors.IoRead<T> read) throws IOException {
+            return DataErrors.naming(name, read);
         }
-
-        /** A read, with gzip's errors, and any other that does not name it ("Is a directory"), reported against the file. */
-        static <T> T guard(String name, IoRead<T> read) throws IOException {
-            try {
-                return read.run();
-            } catch (EOFException e) {
-                throw new IOException(name + ": the gzip stream is truncated (" + e.getMessage() + ")", e);
-            } catch (ZipException e) {
-                throw new IOException(name + ": the gzip stream is corrupt (" + e.getMessage() + ")", e);
-            } catch (IOException e) {
-                if (e.getMessage() != null && e.getMessage().contains(name)) throw e;
-                throw new IOException(name + ": " + e.getMessage(), e);
-            }
-        }
-    }
-
-    @FunctionalInterface
-    private interface IoRead<T> {
-        T run() throws IOException;
     }
 }

@@ -1,6 +1,5 @@
 package io.neurite.data;
 
-import io.neurite.io.FileErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -43,7 +42,7 @@ public final class Mnist {
         return load(stem -> {
             for (String n : new String[] {stem + ".gz", stem}) {
                 Path p = dir.resolve(n);
-                if (Files.exists(p)) return FileErrors.naming(p, () -> Files.newInputStream(p));
+                if (Files.exists(p)) return DataErrors.naming(p.toString(), () -> Files.newInputStream(p));
             }
             return null;
         }, dir.toString());
