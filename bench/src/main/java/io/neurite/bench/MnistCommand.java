@@ -46,11 +46,12 @@ final class MnistCommand {
 
     static int run(List<String> argv) throws IOException {
         Args a = new Args("mnist", argv, Set.of("--model", "--device", "--epochs", "--batch", "--lr", "--optimizer", "--data",
-                "--seed", "--json", "--plot", "--save", "--resume", "--warmup"), Set.of("--download", "--augment"));
+                "--seed", "--json", "--plot", "--save", "--resume", "--warmup", "--export-onnx"), Set.of("--download", "--augment"));
         // Before minutes of training, not after.
         if (a.get("--json", null) != null) OutputFiles.checkWritable("--json", Path.of(a.get("--json", null)));
         if (a.get("--plot", null) != null) OutputFiles.checkWritable("--plot", Path.of(a.get("--plot", null)));
         if (a.get("--save", null) != null) OutputFiles.checkDirectory("--save", Path.of(a.get("--save", null)));
+        if (a.get("--export-onnx", null) != null) OutputFiles.checkWritable("--export-onnx", Path.of(a.get("--export-onnx", null)));
         Path resume = a.get("--resume", null) == null ? null : Path.of(a.get("--resume", null));
         // A resumed run takes its model, optimiser, batch and seed from the checkpoint unless told otherwise.
         TrainingState resumed = resume == null ? null : Checkpoint.readTrainingState(resume);
@@ -147,6 +148,10 @@ final class MnistCommand {
             result.put("native_mib", nativeMib());
             printTable(result);
             if (a.get("--json", null) != null) OutputFiles.writeJson(a.get("--json", null), result);
+            if (a.get("--export-onnx", null) != null) {
+                io.neurite.onnx.OnnxExport.write(model, Path.of(a.get("--export-onnx", null)));
+                System.out.println("onnx: " + a.get("--export-onnx", null) + " (opset " + io.neurite.onnx.OnnxExport.OPSET + ")");
+            }
             if (curves != null) {
                 curves.write(modelName + " on " + device.id());
                 System.out.println("plot: " + a.get("--plot", null));

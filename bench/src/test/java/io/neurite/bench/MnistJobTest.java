@@ -26,9 +26,9 @@ class MnistJobTest {
 
     @Test
     void trainsTheMlpAndWritesTheJsonFiguresAndThePlot() throws IOException {
-        Path json = dir.resolve("out/result.json"), png = dir.resolve("curves.png");
+        Path json = dir.resolve("out/result.json"), png = dir.resolve("curves.png"), onnx = dir.resolve("mlp.onnx");
         MainErrorsTest.Outcome o = MainErrorsTest.run("mnist", "--model", "mlp", "--epochs", "1", "--device", "cpu:0",
-                "--warmup", "0.3", "--json", json.toString(), "--plot", png.toString());
+                "--warmup", "0.3", "--json", json.toString(), "--plot", png.toString(), "--export-onnx", onnx.toString());
         assertEquals(0, o.status(), o.err());
         String text = Files.readString(json);
         assertEquals("\"cpu:0\"", value(text, "device"));
@@ -41,6 +41,12 @@ class MnistJobTest {
         double accuracy = Double.parseDouble(value(text, "eval_accuracy"));
         assertTrue(accuracy > 0.8 && accuracy <= 1, "accuracy after one epoch: " + accuracy);
         assertEquals(2 * Plot.WIDTH, ImageIO.read(png.toFile()).getWidth(), "loss and accuracy charts");
+        var env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+        try (var session = env.createSession(onnx.toString(), new ai.onnxruntime.OrtSession.SessionOptions())) {
+            assertEquals(java.util.List.of("input_1"), java.util.List.copyOf(session.getInputNames()), "the exported model's input");
+        } catch (ai.onnxruntime.OrtException e) {
+            throw new AssertionError("--export-onnx wrote a file ONNX Runtime cannot load", e);
+        }
     }
 
     @Test
