@@ -32,7 +32,7 @@ public final class Idx {
     }
 
     public static Array read(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = Files.newInputStream(DataFiles.regular(file))) {
             return read(in, file.toString());
         }
     }
