@@ -48,6 +48,12 @@ final class CpuArrayCache {
         cachedBytes += 4L * length;
     }
 
+    /** Drops every cached array (the heap ran short); later closed arrays are cached again. */
+    synchronized void drop() {
+        free.clear();
+        cachedBytes = 0;
+    }
+
     /** Drops every cached array and keeps none from now on (the device is closing). */
     synchronized void clear() {
         closed = true;

@@ -18,14 +18,37 @@ final class CpuBuffer extends Buffer {
 
     /** @param zeroed whether the elements must start at zero (else a reused array keeps old values for the caller to overwrite) */
     CpuBuffer(Device device, DType dtype, long length, CpuArrayCache cache, boolean zeroed) {
+        Object array = array(device, dtype, length, cache, zeroed); // before super: a refused size leaves no tracked buffer
         super(device, dtype, length);
-        if (length > Integer.MAX_VALUE - 8) {
-            throw new DeviceException(device.id() + ": " + length + " elements exceed a CPU buffer's limit of 2^31-9");
-        }
         this.cache = cache;
-        Object array = cache.take(dtype, (int) length, zeroed);
         if (dtype == DType.FLOAT32) floats = (float[]) array;
         else ints = (int[]) array;
+    }
+
+    /**
+     * The array of a new buffer, or a DeviceException saying how large it was and what to change: a
+     * Java array holds at most 2^31-9 elements, and the heap what -Xmx gives (the bench's --batch
+     * sizes most of its buffers). A request larger than the whole heap is refused without trying.
+     */
+    private static Object array(Device device, DType dtype, long length, CpuArrayCache cache, boolean zeroed) {
+        long bytes = 4L * length, max = Runtime.getRuntime().maxMemory();
+        String what = device.id() + ": cannot allocate " + length + " " + dtype.name().toLowerCase(java.util.Locale.ROOT)
+                + " elements (" + mib(bytes) + ")";
+        String fix = ": use a smaller --batch or model, or give the JVM more memory with -Xmx";
+        if (length > Integer.MAX_VALUE - 8) throw new DeviceException(what + ", more than a CPU buffer's limit of 2^31-9 elements" + fix);
+        if (bytes > max) throw new DeviceException(what + ", more than the Java heap's maximum of " + mib(max) + fix);
+        try {
+            return cache.take(dtype, (int) length, zeroed);
+        } catch (OutOfMemoryError e) {
+            cache.drop(); // the cached arrays may be what fills the heap: free them for the next request
+            Runtime r = Runtime.getRuntime();
+            throw new DeviceException(what + ": the Java heap has " + mib(r.maxMemory() - r.totalMemory() + r.freeMemory())
+                    + " free of " + mib(r.maxMemory()) + fix);
+        }
+    }
+
+    private static String mib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%,.1f MiB", bytes / 1048576.0);
     }
 
     /** The backing floats of a float32 buffer. */

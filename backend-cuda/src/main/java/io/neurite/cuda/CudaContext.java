@@ -151,6 +151,17 @@ final class CudaContext implements GpuDriver {
     }
 
     @Override
+    public long freeBytes() {
+        try {
+            makeCurrent();
+            long[] free = new long[1], total = new long[1];
+            return jcuda.driver.JCudaDriver.cuMemGetInfo(free, total) == CUresult.CUDA_SUCCESS ? free[0] : -1;
+        } catch (RuntimeException e) {
+            return -1; // only a message's detail: never mask the out-of-memory error being reported
+        }
+    }
+
+    @Override
     public void free(DeviceMemory memory) {
         makeCurrent();
         check(cuMemFree(ptr(memory)), "cuMemFree(" + memory.bytes() + " bytes)");

@@ -62,10 +62,16 @@ final class ClDriver implements GpuDriver {
     }
 
     @Override
+    public long freeBytes() {
+        return Math.max(0, ctx.globalMemory - ctx.inUse.get());
+    }
+
+    @Override
     public DeviceMemory tryAllocate(long bytes) {
         if (bytes > ctx.maxAlloc) {
             throw new DeviceException(id + ": cannot allocate " + bytes + " bytes: the device's largest single allocation "
-                    + "(CL_DEVICE_MAX_MEM_ALLOC_SIZE) is " + ctx.maxAlloc + " bytes of " + ctx.globalMemory + " in all");
+                    + "(CL_DEVICE_MAX_MEM_ALLOC_SIZE) is " + ctx.maxAlloc + " bytes of " + ctx.globalMemory + " in all, "
+                    + freeBytes() + " free");
         }
         long size = Math.max(4, bytes); // OpenCL has no empty buffers
         if (ctx.inUse.addAndGet(size) > ctx.globalMemory) {

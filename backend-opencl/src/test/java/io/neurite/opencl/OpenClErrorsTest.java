@@ -81,7 +81,12 @@ class OpenClErrorsTest {
         ctx.inUse.addAndGet(others);
         try {
             DeviceException e = assertThrows(DeviceException.class, () -> device.allocate(DType.FLOAT32, 1024));
-            assertTrue(e.getMessage().contains("out of device memory") && e.getMessage().contains("4096 bytes"), e.getMessage());
+            assertTrue(e.getMessage().contains("out of device memory") && e.getMessage().contains("requested 4096 bytes"), e.getMessage());
+            java.util.regex.Matcher free = java.util.regex.Pattern.compile("requested 4096 bytes, (\\d+) bytes free").matcher(e.getMessage());
+            assertTrue(free.find() && Long.parseLong(free.group(1)) <= 1024, "names the free bytes: " + e.getMessage());
+            try (Buffer smaller = device.allocate(DType.FLOAT32, 64)) { // 256 bytes: the next smaller request fits
+                assertEquals(64, smaller.length());
+            }
         } finally {
             ctx.inUse.addAndGet(-others);
         }

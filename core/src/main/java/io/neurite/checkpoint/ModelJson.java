@@ -120,7 +120,7 @@ public final class ModelJson {
                 try {
                     node = Input.of(new LayerRegistry.Config(name, saved).ints("shape"));
                 } catch (IllegalArgumentException e) {
-                    throw new CheckpointException(source + ": " + e.getMessage(), e);
+                    throw new CheckpointException(where + ": " + e.getMessage(), e);
                 }
                 input = node;
             } else {
@@ -145,9 +145,9 @@ public final class ModelJson {
         Node output = out == null ? last : nodes.get(String.valueOf(out));
         try {
             if ("Sequential".equals(root.get("class_name")) && sequential && output == last) {
-                return new Sequential(input, chain.toArray(Layer[]::new));
+                return new Sequential(input, chain.toArray(Layer[]::new)).origin(source);
             }
-            return new Model(input, output);
+            return new Model(input, output).origin(source);
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(source + ": " + e.getMessage(), e);
         }

@@ -32,7 +32,7 @@ public final class Csv {
     /** Labelled samples of the given shape with the file's values as they are. */
     public static Dataset read(Path file, int[] sampleShape) throws IOException {
         return DataErrors.naming(file.toString(), () -> {
-            try (InputStream raw = Files.newInputStream(file);
+            try (InputStream raw = Files.newInputStream(DataFiles.regular(file));
                  InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw) {
                 return read(new InputStreamReader(in, StandardCharsets.UTF_8), file.toString(), sampleShape);
             }

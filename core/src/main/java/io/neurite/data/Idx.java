@@ -30,7 +30,7 @@ public final class Idx {
 
     public static Array read(Path file) throws IOException {
         return DataErrors.naming(file.toString(), () -> {
-            try (InputStream in = Files.newInputStream(file)) {
+            try (InputStream in = Files.newInputStream(DataFiles.regular(file))) {
                 return read(in, file.toString());
             }
         });

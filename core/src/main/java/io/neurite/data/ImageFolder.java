@@ -64,7 +64,7 @@ public final class ImageFolder {
         if (!Files.isDirectory(dir)) throw new IOException("image folder " + dir + " does not exist");
         List<Path> files = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
-        List<String> classes = Files.isRegularFile(dir.resolve(LABEL_FILE)) ? readLabelFile(dir, files, labels) : scanClassFolders(dir, files, labels);
+        List<String> classes = Files.exists(dir.resolve(LABEL_FILE)) ? readLabelFile(dir, files, labels) : scanClassFolders(dir, files, labels);
         if (files.isEmpty()) throw new IOException(dir + ": no images (.png, .jpg, .jpeg, .bmp, .gif) found");
         int sample = channels * height * width;
         float[] x = new float[files.size() * sample];
@@ -80,7 +80,7 @@ public final class ImageFolder {
     public static float[] readImage(Path file, int height, int width, int channels) throws IOException {
         BufferedImage img;
         try {
-            img = ImageIO.read(file.toFile());
+            img = ImageIO.read(DataFiles.regular(file).toFile());
         } catch (IOException e) {
             throw new IOException(file + ": cannot decode the image (" + e.getMessage() + ")", e);
         }
@@ -148,7 +148,7 @@ public final class ImageFolder {
 
     private static List<String> readLabelFile(Path dir, List<Path> files, List<Integer> labels) throws IOException {
         Path labelFile = dir.resolve(LABEL_FILE);
-        List<String> lines = DataErrors.naming(labelFile.toString(), () -> Files.readAllLines(labelFile, StandardCharsets.UTF_8));
+        List<String> lines = DataErrors.naming(labelFile.toString(), () -> Files.readAllLines(DataFiles.regular(labelFile), StandardCharsets.UTF_8));
         List<String> names = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
@@ -157,9 +157,7 @@ public final class ImageFolder {
             if (comma <= 0 || comma == line.length() - 1) {
                 throw new IOException(labelFile + ":" + (i + 1) + ":1: expected 'filename,label', found '" + line + "'");
             }
-            Path f = dir.resolve(line.substring(0, comma).strip()).normalize();
-            if (!Files.isRegularFile(f)) throw new IOException(labelFile + ":" + (i + 1) + ":1: image " + f + " does not exist");
-            files.add(f);
+            files.add(DataFiles.inside(dir, line.substring(0, comma).strip(), labelFile, i + 1));
             names.add(line.substring(comma + 1).strip());
         }
         boolean numeric = names.stream().allMatch(n -> n.chars().allMatch(Character::isDigit) && n.length() <= 9);

@@ -48,6 +48,24 @@ public final class MnistDownload {
             Mnist.TEST_IMAGES + ".gz", "9fb629c4189551a2d022fa330f9573f3",
             Mnist.TEST_LABELS + ".gz", "ec29112dd5afa0611ce80d1b7f02629c");
 
+    /**
+     * SHA-256 of the gzipped files where this project could compute it from real copies: the
+     * t10k files (those it carries). The train files have only torchvision's MD5 above, until
+     * someone computes theirs from the official files.
+     */
+    public static final Map<String, String> SHA256 = Map.of(
+            Mnist.TEST_IMAGES + ".gz", "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+            Mnist.TEST_LABELS + ".gz", "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6");
+
+    /** What the standard download checks: each file's SHA-256 where known, else its MD5. */
+    public static final Map<String, String> CHECKSUMS = checksums();
+
+    private static Map<String, String> checksums() {
+        Map<String, String> m = new TreeMap<>(MD5);
+        m.putAll(SHA256);
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
     private static final String PART = ".part";
     private final Path dir;
     private final List<String> mirrors;
@@ -57,17 +75,18 @@ public final class MnistDownload {
 
     /** The standard mirrors and checksums into dir. */
     public MnistDownload(Path dir) {
-        this(dir, MIRRORS, MD5);
+        this(dir, MIRRORS, CHECKSUMS);
     }
 
     /**
      * Other mirrors (base URLs the file names are appended to) and files (name to lower-case hex
-     * MD5), e.g. a local server in tests.
+     * checksum: 64 digits are a SHA-256, 32 an MD5), e.g. a local server in tests.
      */
     public MnistDownload(Path dir, List<String> mirrors, Map<String, String> md5) {
         if (mirrors.isEmpty()) throw new IllegalArgumentException("no mirrors to download from");
         this.dir = dir;
         this.mirrors = mirrors.stream().map(m -> m.endsWith("/") ? m : m + "/").toList();
+        for (Map.Entry<String, String> f : md5.entrySet()) algorithm(f.getValue()); // refuses a checksum of another length
         this.md5 = new TreeMap<>(md5);
     }
 
@@ -101,12 +120,12 @@ public final class MnistDownload {
     private void fetch(String name, String expected) throws IOException {
         Path target = dir.resolve(name);
         if (Files.isRegularFile(target)) {
-            String have = md5(target);
+            String have = checksum(target, algorithm(expected));
             if (have.equals(expected)) {
                 say(name + ": cached in " + dir);
                 return;
             }
-            say(name + ": the cached copy has MD5 " + have + ", not " + expected + "; downloading it again");
+            say(name + ": the cached copy has " + algorithm(expected) + " " + have + ", not " + expected + "; downloading it again");
         }
         List<String> failures = new ArrayList<>();
         for (String mirror : mirrors) {
@@ -115,7 +134,7 @@ public final class MnistDownload {
             try {
                 long bytes = download(url, part, expected);
                 move(part, target);
-                say(name + ": " + bytes + " bytes from " + mirror + ", MD5 verified");
+                say(name + ": " + bytes + " bytes from " + mirror + ", " + algorithm(expected) + " verified");
                 return;
             } catch (IOException e) {
                 failures.add(url + ": " + describe(e));
@@ -136,7 +155,7 @@ public final class MnistDownload {
             int status = c.getResponseCode();
             if (status != HttpURLConnection.HTTP_OK) throw new IOException("HTTP " + status);
             long announced = c.getContentLengthLong();
-            MessageDigest digest = newMd5();
+            MessageDigest digest = digest(algorithm(expected));
             long n = 0;
             InputStream in = c.getInputStream();
             try (OutputStream out = Files.newOutputStream(part)) {
@@ -154,7 +173,7 @@ public final class MnistDownload {
             }
             if (announced >= 0 && n != announced) throw new IOException("truncated: " + n + " of " + announced + " bytes");
             String got = HexFormat.of().formatHex(digest.digest());
-            if (!got.equals(expected)) throw new IOException("checksum mismatch: MD5 " + got + ", expected " + expected);
+            if (!got.equals(expected)) throw new IOException("checksum mismatch: " + algorithm(expected) + " " + got + ", expected " + expected);
             return n;
         } finally {
             c.disconnect();
@@ -183,19 +202,35 @@ public final class MnistDownload {
 
     /** The lower-case hex MD5 of a file. */
     public static String md5(Path file) throws IOException {
-        MessageDigest digest = newMd5();
-        try (InputStream in = Files.newInputStream(file)) {
+        return checksum(file, "MD5");
+    }
+
+    /** The lower-case hex SHA-256 of a file. */
+    public static String sha256(Path file) throws IOException {
+        return checksum(file, "SHA-256");
+    }
+
+    private static String checksum(Path file, String algorithm) throws IOException {
+        MessageDigest digest = digest(algorithm);
+        try (InputStream in = Files.newInputStream(DataFiles.regular(file))) {
             byte[] buf = new byte[1 << 16];
             for (int r; (r = in.read(buf)) > 0; ) digest.update(buf, 0, r);
         }
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    private static MessageDigest newMd5() {
+    /** SHA-256 for a 64-digit checksum, MD5 for a 32-digit one. */
+    private static String algorithm(String hex) {
+        if (hex != null && hex.matches("[0-9a-f]{64}")) return "SHA-256";
+        if (hex != null && hex.matches("[0-9a-f]{32}")) return "MD5";
+        throw new IllegalArgumentException("a checksum is 64 (SHA-256) or 32 (MD5) lower-case hex digits, not '" + hex + "'");
+    }
+
+    private static MessageDigest digest(String algorithm) {
         try {
-            return MessageDigest.getInstance("MD5");
+            return MessageDigest.getInstance(algorithm);
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform provides MD5", e);
+            throw new IllegalStateException("every Java platform provides " + algorithm, e);
         }
     }
 

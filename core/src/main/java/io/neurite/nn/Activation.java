@@ -19,8 +19,16 @@ public final class Activation extends Layer {
     static String check(String f) {
         String n = f == null ? "linear" : f.toLowerCase(Locale.ROOT);
         if (n.equals("linear") || n.equals("relu") || n.equals("sigmoid") || n.equals("tanh") || n.equals("softmax")
-                || n.equals("leaky_relu") || n.startsWith("leaky_relu:")) {
+                || n.equals("leaky_relu")) {
             return n;
+        }
+        if (n.startsWith("leaky_relu:")) {
+            try {
+                if (Float.isFinite(Float.parseFloat(n.substring("leaky_relu:".length())))) return n;
+            } catch (NumberFormatException e) {
+                // refused below
+            }
+            throw new IllegalArgumentException("activation '" + f + "': the leaky_relu slope must be a finite number");
         }
         throw new IllegalArgumentException("unknown activation '" + f + "': use linear, relu, leaky_relu, sigmoid, tanh or softmax"
                 + " (prelu is the PRelu layer)");

@@ -7,6 +7,7 @@ import java.util.Arrays;
 public final class Add extends Layer {
     @Override
     protected int[] init(int[][] inputShapes) {
+        if (inputShapes.length < 2) throw new IllegalArgumentException("Add sums two or more inputs, got " + inputShapes.length);
         for (int[] s : inputShapes) {
             if (!Arrays.equals(s, inputShapes[0])) {
                 throw new IllegalArgumentException("Add needs inputs of one shape, got " + Arrays.deepToString(inputShapes));

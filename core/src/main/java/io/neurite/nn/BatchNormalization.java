@@ -13,11 +13,13 @@ public final class BatchNormalization extends Layer {
     private Parameter gamma, beta, movingMean, movingVar;
 
     public BatchNormalization momentum(float m) {
+        if (!(m >= 0 && m <= 1)) throw new IllegalArgumentException("BatchNormalization: momentum must be in [0, 1], got " + m);
         momentum = m;
         return this;
     }
 
     public BatchNormalization epsilon(float e) {
+        if (!(e > 0) || Float.isInfinite(e)) throw new IllegalArgumentException("BatchNormalization: epsilon must be a finite number > 0, got " + e);
         epsilon = e;
         return this;
     }

@@ -8,6 +8,7 @@ import java.util.Arrays;
 public final class Concatenate extends Layer {
     @Override
     protected int[] init(int[][] inputShapes) {
+        if (inputShapes.length < 2) throw new IllegalArgumentException("Concatenate joins two or more inputs, got " + inputShapes.length);
         int[] out = inputShapes[0].clone();
         out[0] = 0;
         for (int[] s : inputShapes) {

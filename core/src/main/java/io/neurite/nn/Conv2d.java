@@ -27,12 +27,9 @@ public final class Conv2d extends Layer {
     }
 
     public Conv2d(int filters, int kernelH, int kernelW) {
-        if (filters < 1 || kernelH < 1 || kernelW < 1) {
-            throw new IllegalArgumentException("Conv2d needs positive filters and kernel, got " + filters + ", " + kernelH + "x" + kernelW);
-        }
-        this.filters = filters;
-        this.kernelH = kernelH;
-        this.kernelW = kernelW;
+        this.filters = Checks.size("Conv2d", "filters", filters);
+        this.kernelH = Checks.size("Conv2d", "kernel_h", kernelH);
+        this.kernelW = Checks.size("Conv2d", "kernel_w", kernelW);
     }
 
     public Conv2d strides(int s) {
@@ -40,13 +37,13 @@ public final class Conv2d extends Layer {
     }
 
     public Conv2d strides(int sh, int sw) {
-        strideH = sh;
-        strideW = sw;
+        strideH = Checks.size("Conv2d", "stride_h", sh);
+        strideW = Checks.size("Conv2d", "stride_w", sw);
         return this;
     }
 
     public Conv2d padding(String p) {
-        padding = p;
+        padding = Checks.padding("Conv2d", p);
         return this;
     }
 
@@ -66,8 +63,8 @@ public final class Conv2d extends Layer {
     }
 
     public Conv2d regularize(float l1, float l2) {
-        this.l1 = l1;
-        this.l2 = l2;
+        this.l1 = Checks.nonNegative("Conv2d", "l1", l1);
+        this.l2 = Checks.nonNegative("Conv2d", "l2", l2);
         return this;
     }
 
@@ -79,10 +76,11 @@ public final class Conv2d extends Layer {
     @Override
     protected int[] init(int[][] inputShapes) {
         int[] s = single("Conv2d", inputShapes);
-        rank("Conv2d", s, 3, "[channels, height, width]");
-        window = Window2d.keras(padding, s[1], s[2], kernelH, kernelW, strideH, strideW);
+        window = Checks.window("Conv2d", s, padding, kernelH, kernelW, strideH, strideW);
+        int[] shape = {filters, s[0], kernelH, kernelW};
+        Checks.elements("Conv2d", "kernel", shape); // so that the fans below fit an int
         int fanIn = s[0] * kernelH * kernelW, fanOut = filters * kernelH * kernelW;
-        kernel = addParameter("kernel", new int[] {filters, s[0], kernelH, kernelW}, kernelInit, fanIn, fanOut, true);
+        kernel = addParameter("kernel", shape, kernelInit, fanIn, fanOut, true);
         kernel.regularize(l1, l2);
         if (useBias) bias = addParameter("bias", new int[] {filters, 1, 1}, Initializer.zeros(), fanIn, fanOut, true);
         return new int[] {filters, window.outH(), window.outW()};

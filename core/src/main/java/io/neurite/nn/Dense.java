@@ -18,8 +18,7 @@ public final class Dense extends Layer {
     private Parameter kernel, bias;
 
     public Dense(int units) {
-        if (units < 1) throw new IllegalArgumentException("Dense needs at least one unit, got " + units);
-        this.units = units;
+        this.units = Checks.size("Dense", "units", units);
     }
 
     public Dense activation(String a) {
@@ -44,8 +43,8 @@ public final class Dense extends Layer {
 
     /** L1 and L2 penalties on the kernel (Keras' kernel_regularizer). */
     public Dense regularize(float l1, float l2) {
-        this.l1 = l1;
-        this.l2 = l2;
+        this.l1 = Checks.nonNegative("Dense", "l1", l1);
+        this.l2 = Checks.nonNegative("Dense", "l2", l2);
         return this;
     }
 
@@ -57,6 +56,10 @@ public final class Dense extends Layer {
     @Override
     protected int[] init(int[][] inputShapes) {
         int[] s = single("Dense", inputShapes);
+        if (s.length > 2) {
+            throw new IllegalArgumentException("Dense expects [features] (or [steps, features]) per sample, got shape "
+                    + java.util.Arrays.toString(s) + ": put a Flatten before it");
+        }
         int in = s[s.length - 1];
         kernel = addParameter("kernel", new int[] {in, units}, kernelInit, in, units, true);
         kernel.regularize(l1, l2);

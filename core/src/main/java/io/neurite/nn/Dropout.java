@@ -8,7 +8,7 @@ public final class Dropout extends Layer {
     private final float rate;
 
     public Dropout(float rate) {
-        if (!(rate >= 0 && rate < 1)) throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + rate);
+        if (!(rate >= 0 && rate < 1)) throw new IllegalArgumentException("Dropout: rate must be in [0, 1), got " + rate);
         this.rate = rate;
     }
 

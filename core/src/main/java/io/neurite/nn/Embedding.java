@@ -28,12 +28,8 @@ public final class Embedding extends Layer {
     private Parameter table;
 
     public Embedding(int vocabulary, int width) {
-        if (vocabulary < 1 || width < 1) {
-            throw new IllegalArgumentException("Embedding needs a vocabulary and a width of at least 1, got "
-                    + vocabulary + " and " + width);
-        }
-        this.vocabulary = vocabulary;
-        this.width = width;
+        this.vocabulary = Checks.size("Embedding", "vocabulary", vocabulary);
+        this.width = Checks.size("Embedding", "width", width);
     }
 
     public Embedding initializer(Initializer i) {

@@ -7,6 +7,9 @@ public final class Input extends Layer {
     private final int[] shape;
 
     private Input(int[] shape) {
+        if (shape.length == 0) throw new IllegalArgumentException("Input: shape needs at least one dimension");
+        for (int d : shape) Checks.size("Input", "shape " + java.util.Arrays.toString(shape) + ": a dimension", d);
+        Checks.elements("Input", "shape", shape);
         this.shape = shape.clone();
     }
 

@@ -110,7 +110,7 @@ public abstract class Layer implements AutoCloseable {
     public abstract Tensor forward(Tensor[] inputs, Mode mode);
 
     protected final Parameter addParameter(String suffix, int[] shape, Initializer init, int fanIn, int fanOut, boolean trainable) {
-        float[] v = new float[Math.toIntExact(Tensor.size(shape))];
+        float[] v = new float[(int) Checks.elements(type(), "weight " + suffix, shape)];
         init.fill(v, fanIn, fanOut, random);
         Parameter p = new Parameter(name + "/" + suffix, Scope.untracked(() -> Tensor.of(device, v, shape)), trainable);
         parameters.add(p);
@@ -154,18 +154,29 @@ public abstract class Layer implements AutoCloseable {
     }
 
     static int[] single(String layer, int[][] inputShapes) {
-        if (inputShapes.length != 1) throw new IllegalArgumentException(layer + " takes one input, got " + inputShapes.length);
+        if (inputShapes.length != 1) {
+            throw new IllegalArgumentException(layer + " takes one input, got " + inputShapes.length + ": " + Arrays.deepToString(inputShapes));
+        }
         return inputShapes[0];
     }
 
     static void rank(String layer, int[] shape, int rank, String what) {
         if (shape.length != rank) {
-            throw new IllegalArgumentException(layer + " expects " + what + " per sample, got shape " + Arrays.toString(shape));
+            throw new IllegalArgumentException(layer + " expects " + what + " per sample (rank " + rank + "), got shape "
+                    + Arrays.toString(shape));
         }
     }
 
     @Override
     public void close() {
         for (Parameter p : parameters) p.value().close();
+    }
+
+    /** Frees the weights and forgets them, so that a failed build leaves the layer as it was before. */
+    final void unbuild() {
+        close();
+        parameters.clear();
+        outputShape = null;
+        device = null;
     }
 }

@@ -31,6 +31,7 @@ public class Model implements AutoCloseable {
     private final List<Node> order;
     private final Map<Node, int[]> shapes = new IdentityHashMap<>();
     private Device device;
+    private String origin;
 
     public Model(Node input, Node output) {
         if (!(input.layer() instanceof Input)) throw new IllegalArgumentException("a model starts at an Input.of(...) node");
@@ -81,18 +82,30 @@ public class Model implements AutoCloseable {
     /** Creates every weight on device, seeded: the same seed gives the same initial weights. Returns this. */
     public Model build(Device device, long seed) {
         if (this.device != null) throw new IllegalStateException("model already built on " + this.device.id());
-        this.device = device;
         long layerSeed = seed;
         for (Node n : order) {
             int[][] in = new int[n.inputs().size()][];
             for (int i = 0; i < in.length; i++) in[i] = shapes.get(n.inputs().get(i));
             layerSeed = layerSeed * 6364136223846793005L + 1442695040888963407L;
             try {
-                shapes.put(n, n.layer().build(device, layerSeed, in));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(n.layer().name() + ": " + e.getMessage(), e);
+                int[] out = n.layer().build(device, layerSeed, in);
+                if (n != input) Checks.output(n.layer().type(), in, out);
+                shapes.put(n, out);
+            } catch (IllegalArgumentException | io.neurite.device.DeviceException e) {
+                // Nothing half-built: the weights made so far are freed, and the model can be built again.
+                for (Node m : order) m.layer().unbuild();
+                shapes.clear();
+                String msg = (origin == null ? "" : origin + ": ") + n.layer().name() + ": " + e.getMessage();
+                throw e instanceof IllegalArgumentException ? new IllegalArgumentException(msg, e) : new io.neurite.device.DeviceException(msg, e);
             }
         }
+        this.device = device;
+        return this;
+    }
+
+    /** Names where the model came from (its file) in the errors of {@link #build}; {@code ModelJson} sets it. Returns this. */
+    public Model origin(String source) {
+        origin = source;
         return this;
     }
 

@@ -10,23 +10,22 @@ abstract class Pooling2d<T extends Pooling2d<T>> extends Layer {
     protected Window2d window;
 
     Pooling2d(int sizeH, int sizeW) {
-        if (sizeH < 1 || sizeW < 1) throw new IllegalArgumentException("pool size must be positive, got " + sizeH + "x" + sizeW);
-        this.sizeH = sizeH;
-        this.sizeW = sizeW;
+        this.sizeH = Checks.size(getClass().getSimpleName(), "size_h", sizeH);
+        this.sizeW = Checks.size(getClass().getSimpleName(), "size_w", sizeW);
         strideH = sizeH;
         strideW = sizeW;
     }
 
     @SuppressWarnings("unchecked")
     public T strides(int sh, int sw) {
-        strideH = sh;
-        strideW = sw;
+        strideH = Checks.size(getClass().getSimpleName(), "stride_h", sh);
+        strideW = Checks.size(getClass().getSimpleName(), "stride_w", sw);
         return (T) this;
     }
 
     @SuppressWarnings("unchecked")
     public T padding(String p) {
-        padding = p;
+        padding = Checks.padding(getClass().getSimpleName(), p);
         return (T) this;
     }
 
@@ -38,8 +37,7 @@ abstract class Pooling2d<T extends Pooling2d<T>> extends Layer {
     @Override
     protected int[] init(int[][] inputShapes) {
         int[] s = single(type(), inputShapes);
-        rank(type(), s, 3, "[channels, height, width]");
-        window = Window2d.keras(padding, s[1], s[2], sizeH, sizeW, strideH, strideW);
+        window = Checks.window(type(), s, padding, sizeH, sizeW, strideH, strideW);
         return new int[] {s[0], window.outH(), window.outW()};
     }
 }

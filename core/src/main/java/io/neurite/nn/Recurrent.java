@@ -26,8 +26,7 @@ public abstract class Recurrent extends Layer {
     private Parameter kernel, recurrentKernel, bias;
 
     protected Recurrent(int units) {
-        if (units < 1) throw new IllegalArgumentException(getClass().getSimpleName() + " needs at least one unit, got " + units);
-        this.units = units;
+        this.units = Checks.size(getClass().getSimpleName(), "units", units);
     }
 
     public int units() {

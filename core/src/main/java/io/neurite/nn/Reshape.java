@@ -15,9 +15,9 @@ public final class Reshape extends Layer {
     public Reshape(int... targetShape) {
         if (targetShape.length == 0) throw new IllegalArgumentException("Reshape needs a target shape");
         long inferred = Arrays.stream(targetShape).filter(d -> d == -1).count();
-        if (inferred > 1 || Arrays.stream(targetShape).anyMatch(d -> d < -1 || d == 0)) {
-            throw new IllegalArgumentException("Reshape target " + Arrays.toString(targetShape)
-                    + " must be positive sizes with at most one -1");
+        if (inferred > 1 || Arrays.stream(targetShape).anyMatch(d -> d < -1 || d == 0 || d > Checks.MAX_SIZE)) {
+            throw new IllegalArgumentException("Reshape: target_shape " + Arrays.toString(targetShape)
+                    + " must be sizes from 1 to " + Checks.MAX_SIZE + " with at most one -1");
         }
         this.targetShape = targetShape.clone();
     }
@@ -35,11 +35,11 @@ public final class Reshape extends Layer {
         int infer = -1;
         for (int i = 0; i < s.length; i++) {
             if (s[i] == -1) infer = i;
-            else known *= s[i];
+            else known = Math.min(known * s[i], Long.MAX_VALUE >> 25); // saturates: the size check below refuses it
         }
         if (infer >= 0 && known > 0 && size % known == 0) s[infer] = (int) (size / known);
         if (Tensor.size(s) != size) {
-            throw new IllegalArgumentException("cannot reshape " + Arrays.toString(inputShapes[0]) + " (" + size + " values) to "
+            throw new IllegalArgumentException("Reshape cannot reshape " + Arrays.toString(inputShapes[0]) + " (" + size + " values) to "
                     + Arrays.toString(targetShape));
         }
         resolved = s;

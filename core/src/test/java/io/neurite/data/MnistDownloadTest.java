@@ -219,6 +219,26 @@ class MnistDownloadTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(shared), "no ../shared/data/mnist here");
         for (String stem : new String[] {Mnist.TEST_IMAGES, Mnist.TEST_LABELS}) {
             assertEquals(MnistDownload.MD5.get(stem + ".gz"), MnistDownload.md5(shared.resolve(stem + ".gz")), stem);
+            assertEquals(MnistDownload.SHA256.get(stem + ".gz"), MnistDownload.sha256(shared.resolve(stem + ".gz")), stem);
         }
+    }
+
+    @Test
+    void theStandardDownloadChecksSha256WhereItIsKnown() {
+        for (String stem : new String[] {Mnist.TEST_IMAGES, Mnist.TEST_LABELS}) {
+            assertEquals(64, MnistDownload.CHECKSUMS.get(stem + ".gz").length(), stem + " is checked with SHA-256, not MD5 alone");
+        }
+        assertEquals(MnistDownload.MD5.keySet(), MnistDownload.CHECKSUMS.keySet());
+    }
+
+    @Test
+    void aSha256MismatchIsRefusedAndLeavesNoFile() throws Exception {
+        for (String name : files.keySet()) md5.put(name, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(files.get(name))));
+        IOException e = assertThrows(IOException.class, () -> downloader(dir, "corrupt").fetch());
+        assertTrue(e.getMessage().contains("checksum mismatch: SHA-256"), e.getMessage());
+        assertEquals(List.of(), listing(dir));
+        downloader(dir, "good").fetch();
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("SHA-256 verified"), log.toString(StandardCharsets.UTF_8));
+        assertThrows(IllegalArgumentException.class, () -> new MnistDownload(dir, List.of("http://x/"), Map.of("a.gz", "abc")));
     }
 }

@@ -62,7 +62,9 @@ public final class CachingAllocator {
                 m = driver.tryAllocate(size);
             }
             if (m == null) {
-                throw new DeviceException(device + ": out of device memory allocating " + bytes + " bytes (" + heldBytes
+                long freeNow = driver.freeBytes();
+                throw new DeviceException(device + ": out of device memory: requested " + bytes + " bytes, "
+                        + (freeNow < 0 ? "free bytes unknown" : freeNow + " bytes free") + " (" + heldBytes
                         + " bytes held by open buffers and scratch; the allocator's cache was emptied and the "
                         + "request retried): close buffers that are no longer needed or use smaller batches (the device "
                         + "stays usable)");

@@ -54,7 +54,7 @@ public final class GpuDevice extends Device {
         this.gemm = gemm;
         this.details = details;
         allocator = new CachingAllocator(info.id(), driver);
-        launcher = new GpuLauncher(info.id(), driver, limits);
+        launcher = new GpuLauncher(info.id(), driver, limits, this::isClosed);
         kernels = new GpuKernels(this);
     }
 
@@ -111,7 +111,7 @@ public final class GpuDevice extends Device {
         return new GpuBuffer(this, dtype, length, false);
     }
 
-    private void requireOpenDevice() {
+    void requireOpenDevice() {
         if (isClosed()) throw new DeviceException("device " + id() + " is closed");
     }
 

@@ -29,6 +29,11 @@ public interface GpuDriver {
         return Long.MAX_VALUE;
     }
 
+    /** Bytes of device memory free now (the driver's count, or the device's memory less what is allocated), or -1 where unknown. */
+    default long freeBytes() {
+        return -1;
+    }
+
     /** Queues a copy of src into dst at byteOffset; src may be reused as soon as this returns. */
     void upload(MemorySegment src, DeviceMemory dst, long byteOffset);
 

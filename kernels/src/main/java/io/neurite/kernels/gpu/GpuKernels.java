@@ -18,6 +18,9 @@ final class GpuKernels extends CommonKernels<DeviceMemory> {
 
     @Override
     protected DeviceMemory memory(Buffer b) {
+        // Under the device's lock, as closeDevice: an op that passed its checks before another thread
+        // closed the device stops here, before it queues work on a released stream or queue.
+        d.requireOpenDevice();
         return GpuBuffer.memory(b);
     }
 

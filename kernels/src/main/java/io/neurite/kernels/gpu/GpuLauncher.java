@@ -32,15 +32,18 @@ public final class GpuLauncher implements Launcher {
     private final GpuDriver driver;
     private final LaunchLimits limits;
     private final Map<KernelEntry, GpuFunction> functions = new EnumMap<>(KernelEntry.class);
+    private final java.util.function.BooleanSupplier closed;
 
-    GpuLauncher(String device, GpuDriver driver, LaunchLimits limits) {
+    GpuLauncher(String device, GpuDriver driver, LaunchLimits limits, java.util.function.BooleanSupplier closed) {
         this.device = device;
         this.driver = driver;
         this.limits = limits;
+        this.closed = closed;
     }
 
     /** The kernel, looked up once. */
     public GpuFunction function(KernelEntry k) {
+        if (closed.getAsBoolean()) throw new DeviceException("device " + device + " is closed");
         return functions.computeIfAbsent(k, key -> driver.function(key.entry()));
     }
 
@@ -94,6 +97,8 @@ public final class GpuLauncher implements Launcher {
     }
 
     private void launch(GpuFunction f, long[] grid, int[] block, Object[] args) {
+        // Callers hold the device's lock, as its close does: a device closed by another thread launches nothing.
+        if (closed.getAsBoolean()) throw new DeviceException("device " + device + " is closed");
         if (grid[0] > limits.maxGridX() || grid[1] > limits.maxGridYZ() || grid[2] > limits.maxGridYZ()) {
             throw new DeviceException(device + ": kernel " + f.name() + " needs a grid of " + Arrays.toString(grid)
                     + " blocks, beyond the device's limits (" + limits.maxGridX() + ", " + limits.maxGridYZ() + ", "

@@ -46,6 +46,11 @@ class CachingAllocatorTest {
         }
 
         @Override
+        public long freeBytes() {
+            return capacity - inUse;
+        }
+
+        @Override
         public void free(DeviceMemory memory) {
             assertTrue(live.remove(memory), "freed twice or never allocated");
             inUse -= memory.bytes();
@@ -128,6 +133,9 @@ class CachingAllocatorTest {
         assertEquals(0, a.cachedBytes());
         DeviceException e = assertThrows(DeviceException.class, () -> a.take(3L << 20));
         assertTrue(e.getMessage().contains("out of device memory") && e.getMessage().contains("fake:0"), e.getMessage());
+        assertTrue(e.getMessage().contains("requested " + (3L << 20) + " bytes, " + (2L << 20) + " bytes free"), e.getMessage());
+        DeviceMemory smaller = a.take(1L << 20); // the device stays usable: a request that fits succeeds
+        a.give(smaller);
         a.give(other);
         assertSame(other, a.take(2L << 20), "a freed block is reused first");
     }
