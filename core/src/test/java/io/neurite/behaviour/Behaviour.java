@@ -28,4 +28,5 @@ public abstract class Behaviour {
     @Nested class CheckpointRoundTrip extends CheckpointRoundTripBehaviour { @Override protected String deviceId() { return Behaviour.this.deviceId(); } }
     @Nested class CheckpointResume extends CheckpointResumeBehaviour { @Override protected String deviceId() { return Behaviour.this.deviceId(); } }
     @Nested class CheckpointRefusal extends CheckpointRefusalBehaviour { @Override protected String deviceId() { return Behaviour.this.deviceId(); } }
+    @Nested class Explain extends ExplainBehaviour { @Override protected String deviceId() { return Behaviour.this.deviceId(); } }
 }
