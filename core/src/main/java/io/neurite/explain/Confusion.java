@@ -4,7 +4,6 @@ import io.neurite.data.Dataset;
 import io.neurite.nn.Model;
 import io.neurite.tensor.GradMode;
 import io.neurite.tensor.Scope;
-import io.neurite.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -41,11 +40,7 @@ public record Confusion(int[][] matrix, int total, int correct, List<Mistake> al
             int n = Math.min(batch, data.size() - from);
             float[] part = n * len == x.length ? x : new float[n * len];
             data.gatherFeatures(order, from, from + n, part);
-            float[] p;
-            try (Scope s = Scope.open(); GradMode off = GradMode.disabled()) {
-                Tensor out = model.predict(Passes.upload(model, part));
-                p = Passes.probabilities(out);
-            }
+            float[] p = probabilities(model, part);
             int[] predicted = Passes.argmax(p, k);
             for (int j = 0; j < n; j++) {
                 int label = labels[from + j];
@@ -57,6 +52,16 @@ public record Confusion(int[][] matrix, int total, int correct, List<Mistake> al
         }
         mistakes.sort(Comparator.comparingDouble((Mistake m) -> -m.confidence()).thenComparingInt(Mistake::index));
         return new Confusion(matrix, data.size(), correct, List.copyOf(mistakes));
+    }
+
+    /**
+     * The class probabilities of samples (NCHW floats, one after another), in inference mode:
+     * [n, classes], the output itself for a model that ends in a softmax, else its softmax.
+     */
+    public static float[] probabilities(Model model, float[] samples) {
+        try (Scope s = Scope.open(); GradMode off = GradMode.disabled()) {
+            return Passes.probabilities(model.predict(Passes.upload(model, samples)));
+        }
     }
 
     public double accuracy() {
