@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
  *   <li>{@code conv --device D [--json FILE]}: LeNet-5 and a 64-channel 3x3 layer, forward and backward</li>
  *   <li>{@code mnist [--model mlp|lenet|lstm|FILE.json] ...}: the main job: train on MNIST, report images/s and accuracy</li>
  *   <li>{@code summary --model mlp|lenet|lstm|FILE.json}: the model summary</li>
+ *   <li>{@code explain [--model M] [--weights DIR] ...}: saliency, occlusion, Grad-CAM, filters, feature maps and the confusion matrix as PNGs</li>
  * </ul>
  * Bad input (a missing or corrupt file, a bad option value, an unknown model or device) ends with
  * one line on standard error, {@code error: REASON}, naming the file or option, and exit status 2;
@@ -60,8 +61,9 @@ public final class Main {
                 case "conv" -> ConvCommand.run(rest);
                 case "mnist" -> MnistCommand.run(rest);
                 case "summary" -> SummaryCommand.run(rest);
+                case "explain" -> ExplainCommand.run(rest);
                 default -> {
-                    err.println("error: unknown subcommand '" + argv[0] + "': use devices, gemm, conv, mnist or summary (--help lists their options)");
+                    err.println("error: unknown subcommand '" + argv[0] + "': use devices, gemm, conv, mnist, summary or explain (--help lists their options)");
                     yield 2;
                 }
             };
@@ -129,6 +131,13 @@ public final class Main {
               gemm --device D --n N [--json F] square SGEMM: median GFLOP/s, checked against the CPU
               conv --device D [--json F]       LeNet-5 layer shapes and a 64-channel 3x3 on 56x56, forward and backward
               summary [--model M] [--seed S]   the summary of model M (as mnist's --model), built on cpu:0
+              explain [options]                pictures of what an MNIST model sees, as PNGs and an index.md in --out
+                --model mlp|lenet|F.json       the model to train briefly (default lenet), unless --weights is given
+                --weights DIR                  a checkpoint that mnist --save wrote (model.json and weights)
+                --data DIR, --device D, --seed S   as for mnist; --epochs N of training without --weights (1)
+                --samples N                    evaluation samples to explain (8); --out DIR (explain)
+                --layer NAME                   the convolution for Grad-CAM (the last one); --patch P --stride S
+                                               of occlusion (4, 1)
               mnist [options]                  train on MNIST, then report device, img/s, accuracy and memory
                 --model mlp|lenet|lstm|F.json  the model (default lenet; a JSON model file as ModelJson writes)
                 --device D                     cpu:0, opencl:0, cuda:0... (default: the best device here)

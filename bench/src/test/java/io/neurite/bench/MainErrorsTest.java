@@ -182,6 +182,18 @@ class MainErrorsTest {
     }
 
     @Test
+    void explainRefusesBadLayersSampleCountsAndAnEmptyDataSet() throws IOException {
+        String out = dir.resolve("pictures").toString();
+        assertRefused(run("explain", "--device", "cpu:0", "--epochs", "0", "--out", out, "--layer", "nope"), "no layer named 'nope'", "conv2d_1");
+        assertRefused(run("explain", "--device", "cpu:0", "--epochs", "0", "--out", out, "--layer", "dense_1"), "'dense_1' is a Dense, not a convolution");
+        assertRefused(run("explain", "--samples", "0"), "--samples");
+        assertRefused(run("explain", "--weights", dir.resolve("none").toString()), "--weights", "not a directory");
+        Files.write(dir.resolve("t10k-images-idx3-ubyte"), idx(new int[] {0, 28, 28}, new byte[0]));
+        Files.write(dir.resolve("t10k-labels-idx1-ubyte"), idx(new int[] {0}, new byte[0]));
+        assertRefused(run("explain", "--device", "cpu:0", "--data", dir.toString(), "--out", out), "empty");
+    }
+
+    @Test
     void refusesAnUnknownSubcommandAndPrintsUsageOnRequest() {
         Outcome o = run("train");
         assertEquals(1, o.err().lines().count(), o.err());

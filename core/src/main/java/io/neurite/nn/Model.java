@@ -120,6 +120,49 @@ public class Model implements AutoCloseable {
 
     /** The output for a batch x [n, input shape...]; {@link Mode#TRAINING} switches dropout and batch statistics on. */
     public Tensor forward(Tensor x, Mode mode) {
+        return run(x, mode, List.of()).output();
+    }
+
+    /**
+     * The output and, from the same pass, the output of each named layer: a convolution's feature
+     * maps for Grad-CAM or a picture. With grad mode on, each such tensor {@link Tensor#retainGrad
+     * retains its gradient}, so after {@code backward()} its {@code grad()} is d loss / d it.
+     *
+     * <pre>{@code
+     * Model.Outputs o = model.forward(x, Mode.INFERENCE, "conv2d_2");
+     * Tensor maps = o.layer("conv2d_2");    // [n, 16, 10, 10] for LeNet-5
+     * }</pre>
+     *
+     * @throws IllegalArgumentException for a name that is not a layer of this model
+     */
+    public Outputs forward(Tensor x, Mode mode, String... layerNames) {
+        List<Node> taps = new ArrayList<>();
+        for (String name : layerNames) taps.add(node(name));
+        return run(x, mode, taps);
+    }
+
+    /** The model's output and the outputs of the layers asked for, by name, in the order asked. */
+    public record Outputs(Tensor output, Map<String, Tensor> layers) {
+        public Outputs {
+            layers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(layers));
+        }
+
+        /** The output of the named layer. */
+        public Tensor layer(String name) {
+            Tensor t = layers.get(name);
+            if (t == null) throw new IllegalArgumentException("'" + name + "' was not asked for; asked: " + layers.keySet());
+            return t;
+        }
+    }
+
+    /** The node of the named layer. */
+    public Node node(String layerName) {
+        for (Node n : order) if (n.layer().name().equals(layerName)) return n;
+        throw new IllegalArgumentException("no layer named '" + layerName + "'; the layers are "
+                + String.join(", ", order.stream().map(n -> n.layer().name()).toList()));
+    }
+
+    private Outputs run(Tensor x, Mode mode, List<Node> taps) {
         requireBuilt();
         int[] want = inputShape(), got = x.shape();
         if (got.length != want.length + 1 || !java.util.Arrays.equals(java.util.Arrays.copyOfRange(got, 1, got.length), want)) {
@@ -134,7 +177,13 @@ public class Model implements AutoCloseable {
             for (int i = 0; i < in.length; i++) in[i] = values.get(n.inputs().get(i));
             values.put(n, n.layer().forward(in, mode));
         }
-        return values.get(output);
+        Map<String, Tensor> tapped = new java.util.LinkedHashMap<>();
+        for (Node n : taps) {
+            Tensor t = values.get(n);
+            if (GradMode.isEnabled()) t.retainGrad();
+            tapped.put(n.layer().name(), t);
+        }
+        return new Outputs(values.get(output), tapped);
     }
 
     /** Inference on a batch, without recording gradients; the result belongs to the caller's scope. */

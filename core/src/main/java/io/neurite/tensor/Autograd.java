@@ -42,6 +42,7 @@ final class Autograd {
                     t.setGrad(t.grad() == null ? g : TensorMath.add(t.grad(), g));
                     continue;
                 }
+                if (t.retainsGrad()) t.setGrad(t.grad() == null ? g : TensorMath.add(t.grad(), g));
                 Tensor[] in = t.gradFn.inputs();
                 Tensor[] gi = t.gradFn.backward().apply(g);
                 for (int k = 0; k < in.length; k++) {

@@ -29,6 +29,7 @@ public final class Tensor implements AutoCloseable {
     private final Buffer buffer;
     private final boolean ownsBuffer;
     private boolean requiresGrad;
+    private boolean retainsGrad;
     private Tensor grad;
     GradFn gradFn;
     /** For a softmax output: its input, so a loss given probabilities can use the stable fused form. */
@@ -176,6 +177,20 @@ public final class Tensor implements AutoCloseable {
     public Tensor requiresGrad() {
         requiresGrad = true;
         return this;
+    }
+
+    /**
+     * Keeps the gradient of this intermediate (a tensor an op made) in {@link #grad()} when
+     * {@link #backward()} passes through it, as PyTorch's {@code retain_grad}: Grad-CAM reads a
+     * convolution's output gradient so. A leaf keeps its gradient anyway. Returns this.
+     */
+    public Tensor retainGrad() {
+        retainsGrad = true;
+        return this;
+    }
+
+    boolean retainsGrad() {
+        return retainsGrad;
     }
 
     public boolean isRequiringGrad() {

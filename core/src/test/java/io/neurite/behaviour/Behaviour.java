@@ -30,4 +30,5 @@ public abstract class Behaviour {
     @Nested class CheckpointRefusal extends CheckpointRefusalBehaviour { @Override protected String deviceId() { return Behaviour.this.deviceId(); } }
     @Nested class ShapeError extends ShapeErrorBehaviour { @Override protected String deviceId() { return Behaviour.this.deviceId(); } }
     @Nested class Concurrency extends ConcurrencyBehaviour { @Override protected String deviceId() { return Behaviour.this.deviceId(); } }
+    @Nested class Explain extends ExplainBehaviour { @Override protected String deviceId() { return Behaviour.this.deviceId(); } }
 }
