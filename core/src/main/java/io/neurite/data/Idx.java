@@ -58,6 +58,12 @@ public final class Idx {
         in.reset();
         try {
             return new Reader(gzip ? new GZIPInputStream(in, GZIP_BUFFER) : in, name);
+        } catch (EOFException e) {
+            in.close();
+            throw new IOException(name + ": the gzip header (offset 0) is truncated", e);
+        } catch (ZipException e) {
+            in.close();
+            throw new IOException(name + ": the gzip header (offset 0) is corrupt (" + e.getMessage() + ")", e);
         } catch (IOException e) {
             in.close();
             throw e;

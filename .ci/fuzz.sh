@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing of the readers with Jazzer (the @FuzzTest targets below). Each target
+# runs in its own Maven call, under the shared build lock when flock and the lock exist, with a
+# 512 MiB heap so that memory blowups show as OutOfMemoryError. A finding fails the run and is
+# kept in src/test/resources/.../<TestClass>Inputs/<method>/ as a regression input (which every
+# `mvn test` then replays).
+#   bash .ci/fuzz.sh [SECONDS [RUNS]] [TARGET...]   # defaults: 60 s, unlimited runs, every target
+#   bash .ci/fuzz.sh 5 3000                          # the short seeded run .ci/run does
+# Prints each target's executions ("#N DONE" / "Done N runs") from Jazzer's output.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}; runs=${2:-0}
+shift $(( $# > 2 ? 2 : $# )) || true
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+  targets=(core:IdxFuzzTest#idx core:IdxFuzzTest#mnist core:CsvFuzzTest#csv core:ImageFolderFuzzTest#labels
+    core:SafeTensorsFuzzTest#safetensors core:ModelJsonFuzzTest#model core:TrainingStateFuzzTest#training
+    core:TrainingStateFuzzTest#journal backend-cpu:OptimizerStateFuzzTest#optimizer)
+fi
+lock=()
+if command -v flock >/dev/null && [ -w /tmp ]; then lock=(flock /tmp/neurite-build.lock); fi
+jvm="--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Dneurite.leakCheck=true -Xmx512m -XX:+EnableDynamicAgentLoading"
+status=0
+for t in "${targets[@]}"; do
+  module=${t%%:*}; test=${t#*:}; cls=${test%%#*}
+  args=(-Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time="$seconds" -Djazzer.internal.arg.2=-seed=1
+    -Djazzer.internal.arg.3=-rss_limit_mb=0 -Djazzer.internal.arg.4=-timeout=10)
+  [ "$runs" != 0 ] && args+=(-Djazzer.internal.arg.5=-runs="$runs")
+  extra=(); [ "$module" != core ] && extra=(-am -Dsurefire.failIfNoSpecifiedTests=false)
+  if JAZZER_FUZZ=1 "${lock[@]}" ./mvnw -B -q -o test -pl "$module" "${extra[@]}" -Dtest="$test" "-Dneurite.jvm.args=$jvm" "${args[@]}" \
+      >"$module/target/fuzz-$cls.log" 2>&1; then result=ok; else result=FAILED; status=1; fi
+  out=$(ls -t "$module"/target/surefire-reports/*"$cls"-output.txt 2>/dev/null | head -1)
+  done_line=$(grep -a -E '^Done [0-9]+ runs' "$out" 2>/dev/null | tail -1 || true)
+  echo "fuzz $t: $result: ${done_line:-no Done line (see $module/target/fuzz-$cls.log and $out)}"
+  [ "$result" = FAILED ] && grep -a -m3 -E 'FuzzTestFindingException|Caused by|== Java Exception' "$module"/target/surefire-reports/*"$cls".txt "$out" 2>/dev/null | head -5 || true
+done
+exit $status
