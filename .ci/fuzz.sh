@@ -22,16 +22,19 @@ if command -v flock >/dev/null && [ -w /tmp ]; then lock=(flock /tmp/neurite-bui
 jvm="--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Dneurite.leakCheck=true -Xmx512m -XX:+EnableDynamicAgentLoading"
 status=0
 for t in "${targets[@]}"; do
-  module=${t%%:*}; test=${t#*:}; cls=${test%%#*}
+  module=${t%%:*}; test=${t#*:}; cls=${test%%#*}; log=$module/target/fuzz-${test/\#/-}.log
   args=(-Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time="$seconds" -Djazzer.internal.arg.2=-seed=1
     -Djazzer.internal.arg.3=-rss_limit_mb=0 -Djazzer.internal.arg.4=-timeout=10)
   [ "$runs" != 0 ] && args+=(-Djazzer.internal.arg.5=-runs="$runs")
-  extra=(); [ "$module" != core ] && extra=(-am -Dsurefire.failIfNoSpecifiedTests=false)
-  if JAZZER_FUZZ=1 "${lock[@]}" ./mvnw -B -q -o test -pl "$module" "${extra[@]}" -Dtest="$test" "-Dneurite.jvm.args=$jvm" "${args[@]}" \
-      >"$module/target/fuzz-$cls.log" 2>&1; then result=ok; else result=FAILED; status=1; fi
-  out=$(ls -t "$module"/target/surefire-reports/*"$cls"-output.txt 2>/dev/null | head -1)
-  done_line=$(grep -a -E '^Done [0-9]+ runs' "$out" 2>/dev/null | tail -1 || true)
-  echo "fuzz $t: $result: ${done_line:-no Done line (see $module/target/fuzz-$cls.log and $out)}"
-  [ "$result" = FAILED ] && grep -a -m3 -E 'FuzzTestFindingException|Caused by|== Java Exception' "$module"/target/surefire-reports/*"$cls".txt "$out" 2>/dev/null | head -5 || true
+  # A backend's test needs core's test-jar: build both, running only the target.
+  goal=test; pl=$module; extra=()
+  if [ "$module" != core ]; then goal=verify; pl=core,$module; extra=(-Dsurefire.failIfNoSpecifiedTests=false); fi
+  if JAZZER_FUZZ=1 ${lock[@]+"${lock[@]}"} ./mvnw -B -q -o "$goal" -pl "$pl" ${extra[@]+"${extra[@]}"} -Dtest="$test" "-Dneurite.jvm.args=$jvm" "${args[@]}" \
+      >"$log" 2>&1; then result=ok; else result=FAILED; status=1; fi
+  done_line=$(grep -a -h -E '^Done [0-9]+ runs' "$log" 2>/dev/null | tail -1 || true)
+  echo "fuzz $t: $result: ${done_line:-no Done line (see $log)}"
+  if [ "$result" = FAILED ]; then
+    grep -a -h -m4 -E 'FuzzTestFindingException|Caused by|== Java Exception|ERROR\]' "$log" "$module"/target/surefire-reports/*"$cls".txt 2>/dev/null | head -6 || true
+  fi
 done
 exit $status

@@ -87,7 +87,7 @@ public final class ModelJson {
     /** Reads a model file: an unbuilt model with the saved layer names; build it, then load its weights. */
     public static Model read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new CheckpointException(file + ": no such model file");
-        return fromJson(Files.readString(file), file.toString());
+        return fromJson(Json.readFile(file), file.toString());
     }
 
     /** Rebuilds a model from its JSON; source names the text in messages. */

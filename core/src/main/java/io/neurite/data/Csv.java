@@ -1,6 +1,7 @@
 package io.neurite.data;
 
 import java.io.BufferedReader;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Reads labelled samples from CSV: each line is an integer label, then the sample's values in
@@ -34,6 +36,9 @@ public final class Csv {
         try (InputStream raw = Files.newInputStream(file);
              InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw) {
             return read(new InputStreamReader(in, StandardCharsets.UTF_8), file.toString(), sampleShape);
+        } catch (ZipException | EOFException e) {
+            // Thrown by the gzip stream, whose messages name neither the file nor the problem's place.
+            throw new IOException(file + ": the gzip stream is " + (e instanceof EOFException ? "truncated" : "corrupt") + " (" + e.getMessage() + ")", e);
         }
     }
 

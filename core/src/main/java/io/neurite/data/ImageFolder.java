@@ -1,12 +1,13 @@
 package io.neurite.data;
 
+import io.neurite.io.Json;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -148,7 +149,7 @@ public final class ImageFolder {
 
     private static List<String> readLabelFile(Path dir, List<Path> files, List<Integer> labels) throws IOException {
         Path labelFile = dir.resolve(LABEL_FILE);
-        List<String> lines = Files.readAllLines(labelFile, StandardCharsets.UTF_8);
+        List<String> lines = Json.readFile(labelFile).lines().toList();
         List<String> names = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
@@ -157,7 +158,12 @@ public final class ImageFolder {
             if (comma <= 0 || comma == line.length() - 1) {
                 throw new IOException(labelFile + ":" + (i + 1) + ":1: expected 'filename,label', found '" + line + "'");
             }
-            Path f = dir.resolve(line.substring(0, comma).strip()).normalize();
+            Path f;
+            try {
+                f = dir.resolve(line.substring(0, comma).strip()).normalize();
+            } catch (InvalidPathException e) {
+                throw new IOException(labelFile + ":" + (i + 1) + ":1: '" + line.substring(0, comma).strip() + "' is not a file name (" + e.getReason() + ")");
+            }
             if (!Files.isRegularFile(f)) throw new IOException(labelFile + ":" + (i + 1) + ":1: image " + f + " does not exist");
             files.add(f);
             names.add(line.substring(comma + 1).strip());

@@ -28,7 +28,7 @@ public final class Refusals {
             read.run();
         } catch (IOException e) {
             String m = e.getMessage();
-            if (m == null || !m.contains(file) || m.contains("\n")) {
+            if (m == null || !m.contains(file) || m.contains("\n") || m.contains("\r")) {
                 throw new AssertionError("a refusal must be one line naming " + file + ", got: " + m, e);
             }
         }
