@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of the readers with Jazzer (the @FuzzTest targets below). Each target
-# runs in its own Maven call, under the shared build lock when flock and the lock exist, with a
+# runs in its own Maven call (under the lock FUZZ_LOCK names, if any), with a
 # 512 MiB heap so that memory blowups show as OutOfMemoryError. A finding fails the run and is
 # kept in src/test/resources/.../<TestClass>Inputs/<method>/ as a regression input (which every
 # `mvn test` then replays).
@@ -17,8 +17,9 @@ if [ ${#targets[@]} -eq 0 ]; then
     core:SafeTensorsFuzzTest#safetensors core:ModelJsonFuzzTest#model core:TrainingStateFuzzTest#training
     core:TrainingStateFuzzTest#journal backend-cpu:OptimizerStateFuzzTest#optimizer)
 fi
+# FUZZ_LOCK=/tmp/neurite-build.lock takes that lock around each target (not in .ci/run, which may already hold it).
 lock=()
-if command -v flock >/dev/null && [ -w /tmp ]; then lock=(flock /tmp/neurite-build.lock); fi
+if [ -n "${FUZZ_LOCK:-}" ]; then lock=(flock "$FUZZ_LOCK"); fi
 jvm="--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Dneurite.leakCheck=true -Xmx512m -XX:+EnableDynamicAgentLoading"
 status=0
 for t in "${targets[@]}"; do

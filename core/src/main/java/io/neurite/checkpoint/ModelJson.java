@@ -132,9 +132,13 @@ public final class ModelJson {
                 Layer layer = rebuild(where, cls, name, saved);
                 sequential &= from.size() == 1 && from.getFirst() == last;
                 chain.add(layer);
-                node = layer.call(from.toArray(Node[]::new));
+                node = called(where, layer, from);
             }
-            node.layer().named(name);
+            try {
+                node.layer().named(name);
+            } catch (IllegalArgumentException e) {
+                throw new CheckpointException(where + ": " + e.getMessage(), e);
+            }
             nodes.put(name, node);
             last = node;
         }
@@ -149,6 +153,15 @@ public final class ModelJson {
             return new Model(input, output);
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Connects a rebuilt layer to its inputs; a layer that refuses them (their count, their shapes) refuses the file. */
+    private static Node called(String where, Layer layer, List<Node> from) throws CheckpointException {
+        try {
+            return layer.call(from.toArray(Node[]::new));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new CheckpointException(where + ": " + e.getMessage(), e);
         }
     }
 

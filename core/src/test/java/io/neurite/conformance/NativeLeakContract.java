@@ -76,9 +76,9 @@ public abstract class NativeLeakContract {
     /** Runs count/5 warm-up iterations, measures, runs the rest, measures again, prints and checks the growth. */
     private void measure(Device d, String what, int count, Runnable step) {
         LeakTracker.clear();
-        long live = d.liveBuffers();
         int warm = count / 5;
         for (int i = 0; i < warm; i++) step.run();
+        long live = d.liveBuffers();   // after warm-up: the optimiser's state is allocated on its first step
         long rss0 = settledRss(), heap0 = heapAfterGc(), driver0 = driverAllocations(d);
         for (int i = warm; i < count; i++) step.run();
         long rss1 = settledRss(), heap1 = heapAfterGc(), driver1 = driverAllocations(d);
