@@ -38,8 +38,12 @@ import org.junit.jupiter.api.Test;
 public abstract class NativeLeakContract {
     private static final boolean LONG = Boolean.getBoolean("neurite.leak.long");
     private static final int CYCLES = LONG ? 10_000 : 2_000, STEPS = LONG ? 1_000 : 200;
-    /** Allowed growth after warm-up: allocator and JIT noise are well below; a leak is far above. */
-    private static final long RSS_BOUND = 48L << 20, HEAP_BOUND = 16L << 20;
+    /**
+     * Allowed growth after warm-up. cpu:0 shows up to about 40 MiB of RSS over 8,000 cycles of
+     * random sizes (malloc keeping freed memory, JIT code); one leaked buffer a cycle would be
+     * about 1 GiB, one leaked activation a step about 100 MiB.
+     */
+    private static final long RSS_BOUND = 64L << 20, HEAP_BOUND = 16L << 20;
 
     /** The id of the device under test, e.g. {@code "opencl:0"}. */
     protected abstract String deviceId();
