@@ -1,11 +1,14 @@
 package io.neurite.data;
 
-import io.neurite.io.Json;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -149,7 +152,7 @@ public final class ImageFolder {
 
     private static List<String> readLabelFile(Path dir, List<Path> files, List<Integer> labels) throws IOException {
         Path labelFile = dir.resolve(LABEL_FILE);
-        List<String> lines = Json.readFile(labelFile).lines().toList();
+        List<String> lines = utf8(labelFile).lines().toList();
         List<String> names = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
@@ -179,6 +182,17 @@ public final class ImageFolder {
         }
         for (String n : names) labels.add(numeric ? Integer.parseInt(n) : classes.indexOf(n));
         return classes;
+    }
+
+    /** The label file's text; a malformed byte is refused with its offset (readAllLines says only "Input length = 1"). */
+    private static String utf8(Path file) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file));
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            throw new IOException(file + ": not UTF-8 text: malformed byte at offset " + bytes.position());
+        }
     }
 
     private static boolean isImage(Path p) {
