@@ -231,7 +231,7 @@ public final class Checkpoint {
     }
 
     private static Map<?, ?> training(Path file) throws IOException {
-        if (!(Json.parse(FileErrors.naming(file, () -> Files.readString(file)), file.toString(), 0) instanceof Map<?, ?> t) || !TRAINING_FORMAT.equals(t.get("format"))) {
+        if (!(Json.parse(Json.readFile(file), file.toString(), 0) instanceof Map<?, ?> t) || !TRAINING_FORMAT.equals(t.get("format"))) {
             throw new CheckpointException(file + ": not a Neurite training state (\"format\": \"" + TRAINING_FORMAT + "\")");
         }
         return t;

@@ -88,7 +88,7 @@ public final class ModelJson {
     /** Reads a model file: an unbuilt model with the saved layer names; build it, then load its weights. */
     public static Model read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new CheckpointException(file + ": no such model file");
-        return fromJson(FileErrors.naming(file, () -> Files.readString(file)), file.toString());
+        return fromJson(Json.readFile(file), file.toString());
     }
 
     /** Rebuilds a model from its JSON; source names the text in messages. */
@@ -133,9 +133,13 @@ public final class ModelJson {
                 Layer layer = rebuild(where, cls, name, saved);
                 sequential &= from.size() == 1 && from.getFirst() == last;
                 chain.add(layer);
-                node = layer.call(from.toArray(Node[]::new));
+                node = called(where, layer, from);
             }
-            node.layer().named(name);
+            try {
+                node.layer().named(name);
+            } catch (IllegalArgumentException e) {
+                throw new CheckpointException(where + ": " + e.getMessage(), e);
+            }
             nodes.put(name, node);
             last = node;
         }
@@ -150,6 +154,15 @@ public final class ModelJson {
             return new Model(input, output).origin(source);
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Connects a rebuilt layer to its inputs; a layer that refuses them (their count, their shapes) refuses the file. */
+    private static Node called(String where, Layer layer, List<Node> from) throws CheckpointException {
+        try {
+            return layer.call(from.toArray(Node[]::new));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new CheckpointException(where + ": " + e.getMessage(), e);
         }
     }
 

@@ -100,8 +100,9 @@ public final class Idx {
                 int off = 4 * i;
                 dims[i] = ((d[off] & 0xFF) << 24) | ((d[off + 1] & 0xFF) << 16) | ((d[off + 2] & 0xFF) << 8) | (d[off + 3] & 0xFF);
                 if (dims[i] < 0) throw new IOException(name + ": negative dimension " + dims[i] + " at offset " + (4 + off));
+                // Checked before multiplying: count * dims[i] could pass 2^63 and wrap.
+                if (dims[i] > 0 && count > Integer.MAX_VALUE * 16L / dims[i]) throw new IOException(name + ": dimensions up to offset " + (8 + off) + " exceed 2^35 bytes");
                 count *= dims[i];
-                if (count > Integer.MAX_VALUE * 16L) throw new IOException(name + ": dimensions up to offset " + (8 + off) + " exceed 2^35 bytes");
             }
             bytes = count;
         }

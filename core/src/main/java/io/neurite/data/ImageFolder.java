@@ -5,8 +5,12 @@ import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -148,7 +152,7 @@ public final class ImageFolder {
 
     private static List<String> readLabelFile(Path dir, List<Path> files, List<Integer> labels) throws IOException {
         Path labelFile = dir.resolve(LABEL_FILE);
-        List<String> lines = DataErrors.naming(labelFile.toString(), () -> Files.readAllLines(DataFiles.regular(labelFile), StandardCharsets.UTF_8));
+        List<String> lines = utf8(DataFiles.regular(labelFile)).lines().toList();
         List<String> names = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
@@ -157,7 +161,11 @@ public final class ImageFolder {
             if (comma <= 0 || comma == line.length() - 1) {
                 throw new IOException(labelFile + ":" + (i + 1) + ":1: expected 'filename,label', found '" + line + "'");
             }
-            files.add(DataFiles.inside(dir, line.substring(0, comma).strip(), labelFile, i + 1));
+            try {
+                files.add(DataFiles.inside(dir, line.substring(0, comma).strip(), labelFile, i + 1));
+            } catch (InvalidPathException e) {
+                throw new IOException(labelFile + ":" + (i + 1) + ":1: '" + line.substring(0, comma).strip() + "' is not a file name (" + e.getReason() + ")");
+            }
             names.add(line.substring(comma + 1).strip());
         }
         boolean numeric = names.stream().allMatch(n -> n.chars().allMatch(Character::isDigit) && n.length() <= 9);
@@ -171,6 +179,17 @@ public final class ImageFolder {
         }
         for (String n : names) labels.add(numeric ? Integer.parseInt(n) : classes.indexOf(n));
         return classes;
+    }
+
+    /** The label file's text; a malformed byte is refused with its offset (readAllLines says only "Input length = 1"). */
+    private static String utf8(Path file) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file));
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            throw new IOException(file + ": not UTF-8 text: malformed byte at offset " + bytes.position());
+        }
     }
 
     private static boolean isImage(Path p) {

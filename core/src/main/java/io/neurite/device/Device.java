@@ -68,14 +68,24 @@ public abstract class Device implements AutoCloseable {
     /** Allocates a float32 buffer holding a copy of data. */
     public final Buffer upload(float[] data) {
         Buffer b = allocate(DType.FLOAT32, data.length, false);
-        b.copyFrom(data);
+        try {
+            b.copyFrom(data);
+        } catch (RuntimeException e) {
+            b.close(); // the device closed under another thread, say: the half-made buffer must not leak
+            throw e;
+        }
         return b;
     }
 
     /** Allocates an int32 buffer holding a copy of data. */
     public final Buffer upload(int[] data) {
         Buffer b = allocate(DType.INT32, data.length, false);
-        b.copyFrom(data);
+        try {
+            b.copyFrom(data);
+        } catch (RuntimeException e) {
+            b.close(); // the device closed under another thread, say: the half-made buffer must not leak
+            throw e;
+        }
         return b;
     }
 

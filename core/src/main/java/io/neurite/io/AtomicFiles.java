@@ -125,8 +125,12 @@ public final class AtomicFiles {
                 Path tmp = dir.resolve((String) r.getValue());
                 if (Files.exists(tmp)) move(tmp, dir.resolve(r.getKey()));
             }
-            Object remove = ((Map<?, ?>) Json.parse(Files.readString(journal), journal.toString(), 0)).get("remove");
+            Object remove = ((Map<?, ?>) Json.parse(Json.readFile(journal), journal.toString(), 0)).get("remove");
             if (remove instanceof List<?> l) {
+                for (Object name : l) {
+                    // Like the renames: a plain file of this directory, never ../ or an absolute path.
+                    if (!plain(String.valueOf(name))) throw new CheckpointException(journal + ": bad \"remove\" entry \"" + name + "\"");
+                }
                 for (Object name : l) Files.deleteIfExists(dir.resolve(String.valueOf(name)));
             }
             force(dir);
@@ -141,7 +145,7 @@ public final class AtomicFiles {
     private static Map<String, Object> pending(Path dir) throws IOException {
         Path journal = dir.resolve(JOURNAL);
         if (!Files.exists(journal)) return Map.of();
-        Object j = Json.parse(Files.readString(journal), journal.toString(), 0);
+        Object j = Json.parse(Json.readFile(journal), journal.toString(), 0);
         if (!(j instanceof Map<?, ?> m) || !(m.get("renames") instanceof Map<?, ?> r)) {
             throw new CheckpointException(journal + ": not a commit journal (no \"renames\" object)");
         }
@@ -149,12 +153,18 @@ public final class AtomicFiles {
         for (Map.Entry<?, ?> e : r.entrySet()) {
             String target = String.valueOf(e.getKey()), tmp = String.valueOf(e.getValue());
             // The journal only ever names plain files of its own directory.
-            if (target.contains("/") || target.contains("\\") || !tmp.startsWith(".") || tmp.contains("/") || tmp.contains("\\")) {
+            if (!plain(target) || !tmp.startsWith(".") || !plain(tmp)) {
                 throw new CheckpointException(journal + ": bad entry \"" + target + "\": \"" + tmp + "\"");
             }
             out.put(target, tmp);
         }
         return out;
+    }
+
+    /** A name of a file in the directory itself: not empty, . or .., no separator. */
+    private static boolean plain(String name) {
+        return !name.isEmpty() && !name.equals(".") && !name.equals("..") && !name.contains("/") && !name.contains("\\")
+                && name.indexOf('\0') < 0;
     }
 
     private static String tmpName(String target, String id) {

@@ -1,5 +1,12 @@
 package io.neurite.io;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -190,6 +197,20 @@ public final class Json {
             }
         }
         return Double.parseDouble(n);
+    }
+
+    /**
+     * A JSON file's text, which must be UTF-8: a malformed byte is refused with its offset
+     * ({@code Files.readString} would say only "Input length = 1").
+     */
+    public static String readFile(Path file) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(FileErrors.naming(file, () -> Files.readAllBytes(file)));
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            throw new CheckpointException(file + ": not UTF-8 text: malformed byte at offset " + bytes.position());
+        }
     }
 
     /**

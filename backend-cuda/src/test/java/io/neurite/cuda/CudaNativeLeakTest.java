@@ -1,0 +1,10 @@
+package io.neurite.cuda;
+
+import io.neurite.conformance.NativeLeakContract;
+
+class CudaNativeLeakTest extends NativeLeakContract {
+    @Override
+    protected String deviceId() {
+        return "cuda:0";
+    }
+}
