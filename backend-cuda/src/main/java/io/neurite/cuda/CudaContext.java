@@ -20,6 +20,9 @@ import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 import io.neurite.device.DeviceException;
 import io.neurite.kernels.gpu.GpuDriver;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -48,6 +51,21 @@ import jcuda.driver.CUstream_flags;
  */
 final class CudaContext implements GpuDriver {
     private static final ThreadLocal<CUcontext> CURRENT = new ThreadLocal<>();
+    /**
+     * JCuda keeps a handle's address private; cuBLAS, bound through the FFM API, needs the raw
+     * device pointers and stream, so they are read through the getter JCuda's own code uses.
+     */
+    private static final MethodHandle NATIVE_POINTER;
+
+    static {
+        try {
+            Method m = NativePointerObject.class.getDeclaredMethod("getNativePointer");
+            m.setAccessible(true);
+            NATIVE_POINTER = MethodHandles.lookup().unreflect(m);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     /** Threads of a warp on every NVIDIA GPU so far: blocks come in multiples of it. */
     private static final int WARP = 32;
 
@@ -90,7 +108,27 @@ final class CudaContext implements GpuDriver {
         CudaErrors.check(id, result, call);
     }
 
-    private void makeCurrent() {
+    /** The raw address of a JCuda handle (a device pointer, a stream). */
+    static long address(NativePointerObject handle) {
+        try {
+            return (long) NATIVE_POINTER.invokeExact(handle);
+        } catch (Throwable t) {
+            throw new IllegalStateException("cannot read a JCuda handle's address", t);
+        }
+    }
+
+    /** The device address of memory from this driver. */
+    long address(DeviceMemory m) {
+        return address(ptr(m));
+    }
+
+    /** The stream's handle as cuBLAS takes it (a cudaStream_t is a CUstream). */
+    long streamAddress() {
+        return address(stream);
+    }
+
+    /** Makes this context current on the calling thread (cuBLAS calls need it, as every driver call does). */
+    void makeCurrent() {
         if (CURRENT.get() != context) {
             check(cuCtxSetCurrent(context), "cuCtxSetCurrent");
             CURRENT.set(context);

@@ -89,6 +89,7 @@ public final class CudaProvider implements DeviceProvider {
         CudaErrors.check("cuda", cuDeviceGetCount(count), "cuDeviceGetCount");
         if (count[0] == 0) return Availability.unavailable("no CUDA device (the driver reports none)");
         driverText = "driver CUDA " + PtxModule.cudaVersion(v[0]);
+        String gemmPreview = GemmChoice.preview();
         List<DeviceInfo> infos = new ArrayList<>();
         List<Integer> usable = new ArrayList<>();
         List<String> tooOld = new ArrayList<>();
@@ -105,8 +106,8 @@ public final class CudaProvider implements DeviceProvider {
             long[] mem = new long[1];
             CudaErrors.check("cuda:" + i, cuDeviceTotalMem(mem, dev), "cuDeviceTotalMem");
             int sms = attribute(dev, i, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT);
-            String description = String.format(Locale.ROOT, "%s, compute %d.%d, %d SMs, %.1f GiB, %s; PTX ISA %s", name, major,
-                    minor, sms, mem[0] / (double) (1L << 30), driverText, ptx.isa());
+            String description = String.format(Locale.ROOT, "%s, compute %d.%d, %d SMs, %.1f GiB, %s; PTX ISA %s; %s", name, major,
+                    minor, sms, mem[0] / (double) (1L << 30), driverText, ptx.isa(), gemmPreview);
             infos.add(new DeviceInfo("cuda:" + usable.size(), DeviceInfo.Kind.GPU, description));
             usable.add(i);
         }
@@ -157,15 +158,20 @@ public final class CudaProvider implements DeviceProvider {
             driverOrdinal = ordinals.get(ordinal);
         }
         DeviceInfo info = a.devices().get(ordinal);
-        GemmPolicy gemm = GemmPolicy.fromProperty();
+        GemmPolicy policy = GemmPolicy.fromProperty();
         CudaContext ctx = new CudaContext(info.id(), driverOrdinal, PtxModule.load());
-        return device(info, ctx, gemm, ctx.pinnedStaging() ? "copies through pinned staging memory"
-                : "copies through pageable memory (pinned memory was refused)");
+        try {
+            GemmChoice gemm = GemmChoice.open(info.id(), ctx, policy);
+            return device(info, ctx, gemm, ctx.pinnedStaging() ? "copies through pinned staging memory"
+                    : "copies through pageable memory (pinned memory was refused)");
+        } catch (RuntimeException e) {
+            ctx.close();
+            throw e;
+        }
     }
 
     /** A CUDA device on a driver: the real one above, or the tests' emulation on OpenCL. */
-    static GpuDevice device(DeviceInfo info, GpuDriver driver, GemmPolicy gemm, String transfers) {
-        CudaGemm g = new CudaGemm(gemm);
-        return new GpuDevice(info, driver, LIMITS, g, "GEMM: " + g.describe() + "; " + transfers);
+    static GpuDevice device(DeviceInfo info, GpuDriver driver, GemmChoice gemm, String transfers) {
+        return new GpuDevice(info, driver, LIMITS, gemm.gemm(), "GEMM: " + gemm.description() + "; " + transfers);
     }
 }

@@ -78,7 +78,8 @@ public final class EmulatedCudaProvider implements DeviceProvider {
         if (!a.available()) throw new DeviceException("cudaemu cannot be opened: " + a.reason());
         cl_context_properties props = new cl_context_properties();
         props.addProperty(CL.CL_CONTEXT_PLATFORM, platform);
-        return CudaProvider.device(a.devices().get(ordinal), new ClEmulatedDriver(device, props), POLICIES[ordinal],
-                "emulated on OpenCL");
+        CudaGemm own = new CudaGemm(POLICIES[ordinal]); // cuBLAS needs device addresses, which OpenCL memory has not
+        return CudaProvider.device(a.devices().get(ordinal), new ClEmulatedDriver(device, props),
+                new GemmChoice(own, own.describe()), "emulated on OpenCL");
     }
 }

@@ -54,13 +54,26 @@ final class Args {
         return v;
     }
 
+    /** A finite number: NaN and the infinities (which Java parses, and which pass range checks such as {@code > 0}) are refused. */
     double getDouble(String name, double fallback) {
         String v = values.get(name);
         if (v == null) return fallback;
+        double d;
         try {
-            return Double.parseDouble(v);
+            d = Double.parseDouble(v);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(command + ": " + name + " must be a number, not '" + v + "'");
         }
+        if (!Double.isFinite(d)) throw new IllegalArgumentException(command + ": " + name + " must be a finite number, not '" + v + "'");
+        return d;
+    }
+
+    /** A finite number that is also finite as a float (1e39 is not). */
+    float getFloat(String name, float fallback) {
+        double d = getDouble(name, fallback);
+        if (!Float.isFinite((float) d)) {
+            throw new IllegalArgumentException(command + ": " + name + " " + values.get(name) + " is beyond the float range (at most " + Float.MAX_VALUE + ")");
+        }
+        return (float) d;
     }
 }

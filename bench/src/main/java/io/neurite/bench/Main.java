@@ -3,6 +3,7 @@ package io.neurite.bench;
 import io.neurite.device.DeviceException;
 import io.neurite.device.DeviceInfo;
 import io.neurite.device.Devices;
+import io.neurite.train.TrainingDivergedException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -28,9 +29,13 @@ import java.util.stream.Collectors;
  * Bad input (a missing or corrupt file, a bad option value, an unknown model or device) ends with
  * one line on standard error, {@code error: REASON}, naming the file or option, and exit status 2;
  * a failure that is the program's fault ends with status 1 and one line too (the stack trace only
- * with {@code -Dneurite.trace=true}).
+ * with {@code -Dneurite.trace=true}). Training that diverges (a NaN or infinite loss or weight, as a
+ * too-high --lr gives) stops at once with one line naming the epoch, batch and layer, and status 3.
  */
 public final class Main {
+    /** The exit status of a run whose training diverged (a NaN or infinite loss or weight): neither bad input nor a bug. */
+    static final int DIVERGED = 3;
+
     private Main() {
     }
 
@@ -60,6 +65,10 @@ public final class Main {
                     yield 2;
                 }
             };
+        } catch (TrainingDivergedException e) {
+            err.println("error: " + reason(e));
+            trace(e);
+            return DIVERGED;
         } catch (IllegalArgumentException | IOException | UncheckedIOException | DeviceException e) {
             err.println("error: " + reason(e));
             trace(e);
@@ -124,7 +133,8 @@ public final class Main {
                 --model mlp|lenet|lstm|F.json  the model (default lenet; a JSON model file as ModelJson writes)
                 --device D                     cpu:0, opencl:0, cuda:0... (default: the best device here)
                 --epochs N                     epochs to train, counted from the start when resuming (default 3)
-                --batch B                      batch size (default: mlp 32, lenet and lstm 64)
+                --batch B                      batch size, 1 to the training-set size (default: mlp 32, lenet
+                                               and lstm 64)
                 --lr LR                        learning rate (default: mlp 0.1, lenet and lstm 0.001)
                 --optimizer O                  sgd, momentum, nesterov, adam, rmsprop, adagrad, adadelta
                                                (default: mlp sgd, lenet and lstm adam)
@@ -143,5 +153,9 @@ public final class Main {
                 --json F                       write the results as JSON (device, model, epochs, batch,
                                                train_images_per_sec, eval_images_per_sec, eval_accuracy, ...)
                 --plot F.png                   loss and accuracy per epoch, training and validation, as a PNG
+                                               (--json, --plot and --save are checked before training: a probe
+                                               file is created, renamed and deleted where each will be written)
+            exit status: 0 done; 2 bad input (one line, error: ...); 3 training diverged (a NaN or infinite
+            loss or weight, named with its epoch, batch and layer: lower --lr); 1 a bug
             """;
 }

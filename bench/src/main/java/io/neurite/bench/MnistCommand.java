@@ -50,6 +50,8 @@ final class MnistCommand {
                 "--seed", "--json", "--plot", "--save", "--resume", "--warmup"), Set.of("--download", "--augment"));
         // Before minutes of training, not after.
         if (a.get("--json", null) != null) OutputFiles.checkWritable("--json", Path.of(a.get("--json", null)));
+        if (a.get("--plot", null) != null) OutputFiles.checkWritable("--plot", Path.of(a.get("--plot", null)));
+        if (a.get("--save", null) != null) OutputFiles.checkDirectory("--save", Path.of(a.get("--save", null)));
         Path resume = a.get("--resume", null) == null ? null : Path.of(a.get("--resume", null));
         // A resumed run takes its model, optimiser, batch and seed from the checkpoint unless told otherwise.
         TrainingState resumed = resume == null ? null : Checkpoint.readTrainingState(resume);
@@ -58,11 +60,12 @@ final class MnistCommand {
         if (savedModel != null && !savedModel.equals(modelName)) {
             throw new IllegalArgumentException("mnist: --model " + modelName + " does not match the checkpoint in " + resume + " (" + savedModel + ")");
         }
-        MnistModels.Settings s = settings(modelName, resumed);
-        int epochs = a.getInt("--epochs", 3, 1), batch = a.getInt("--batch", s.batch());
+        MnistModels.Settings s = settings(modelName, resumed, resume);
+        int epochs = a.getInt("--epochs", 3, 1), batch = a.getInt("--batch", s.batch(), 1);
         double warmup = a.getDouble("--warmup", 2.0);
         if (!(warmup >= 0 && warmup <= 600)) throw new IllegalArgumentException("mnist: --warmup must be 0 to 600 seconds, not " + a.get("--warmup", null));
-        float lr = (float) a.getDouble("--lr", s.lr());
+        float lr = a.getFloat("--lr", s.lr());
+        if (!(lr > 0)) throw new IllegalArgumentException("mnist: --lr must be positive, not " + a.get("--lr", null));
         String optName = a.get("--optimizer", s.optimizer());
         long seed = a.get("--seed", null) == null && resumed != null ? resumed.seed() : a.getInt("--seed", 42);
         Mnist.Split data = a.flag("--download") ? Mnist.load(download(a.get("--data", null)))
@@ -70,6 +73,10 @@ final class MnistCommand {
                 : Mnist.load(MnistCommand::embedded, "embedded MNIST t10k");
         System.out.println("data: " + data.description() + (a.get("--data", null) == null && !a.flag("--download")
                 ? " (the embedded official MNIST test set: the first 8,000 images train, the last 2,000 evaluate)" : ""));
+        if (batch > data.train().size()) {
+            throw new IllegalArgumentException("mnist: --batch " + batch + " is larger than the " + data.train().size()
+                    + " training samples; use at most " + data.train().size() + " (one batch of all of them)");
+        }
 
         if (a.get("--device", null) != null && a.get("--devices", null) != null) throw new IllegalArgumentException("mnist: --device or --devices, not both");
         List<Device> devices = a.get("--devices", null) == null ? null : DataParallel.devices(a.get("--devices", null));
@@ -163,9 +170,17 @@ final class MnistCommand {
     }
 
     /** Batch, optimiser and rate: a checkpoint's, else the named model's, else (a JSON model) Adam 1e-3 with batch 64. */
-    private static MnistModels.Settings settings(String model, TrainingState resumed) {
+    private static MnistModels.Settings settings(String model, TrainingState resumed, Path resume) {
         if (resumed != null && resumed.notes().containsKey("optimizer") && resumed.notes().containsKey("lr")) {
-            return new MnistModels.Settings(resumed.batchSize(), resumed.notes().get("optimizer"), Float.parseFloat(resumed.notes().get("lr")));
+            String lr = resumed.notes().get("lr");
+            try {
+                float f = Float.parseFloat(lr);
+                if (f > 0 && f < Float.POSITIVE_INFINITY) return new MnistModels.Settings(resumed.batchSize(), resumed.notes().get("optimizer"), f);
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException("mnist: " + resume.resolve(Checkpoint.TRAINING) + ": notes \"lr\": \"" + lr
+                    + "\", which is not a positive finite learning rate");
         }
         return model.endsWith(".json") ? new MnistModels.Settings(64, "adam", 1e-3f) : MnistModels.defaults(model);
     }
@@ -203,14 +218,15 @@ final class MnistCommand {
                                  io.neurite.data.Dataset train) throws IOException {
         if (seconds == 0) return 0;
         long t0 = System.nanoTime();
-        io.neurite.data.Dataset part = train.slice(0, Math.min(train.size(), 20 * batch));
+        io.neurite.data.Dataset part = train.slice(0, (int) Math.min(train.size(), 20L * batch));
         int batches = 0;
         try (Model m = copy.build(); Optimizer o = optimizer(optName, lr)) {
             Trainer t = new Trainer(m, o, Loss.sparseCategoricalCrossentropy().fromLogits());
-            FitOptions once = new FitOptions().batchSize(batch).epochs(1).verbose(0);
+            // A throwaway copy: a diverging learning rate is reported by the timed run, with its epoch and batch.
+            FitOptions once = new FitOptions().batchSize(batch).epochs(1).verbose(0).stopOnNonFinite(false);
             while (System.nanoTime() - t0 < seconds * 1e9) {
                 fit(t, part, once);
-                batches += (part.size() + batch - 1) / batch;
+                batches += (int) ((part.size() + (long) batch - 1) / batch);
             }
         }
         double spent = (System.nanoTime() - t0) / 1e9;

@@ -3,8 +3,10 @@ package io.neurite.bench;
 import io.neurite.io.AtomicFiles;
 import io.neurite.io.Json;
 import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,13 +31,47 @@ final class OutputFiles {
     static Path checkWritable(String option, Path file) throws IOException {
         Path abs = file.toAbsolutePath().normalize();
         if (Files.isDirectory(abs)) throw new IOException(option + " " + file + ": is a directory, not a file");
-        Path dir = abs.getParent();
+        probe(option, file, abs.getParent());
+        return abs;
+    }
+
+    /** Refuses a directory to write files into (--save) that exists as a file or cannot be created and written. */
+    static Path checkDirectory(String option, Path dir) throws IOException {
+        Path abs = dir.toAbsolutePath().normalize();
+        if (Files.exists(abs) && !Files.isDirectory(abs)) throw new IOException(option + " " + dir + ": is a file, not a directory");
+        probe(option, dir, abs);
+        return abs;
+    }
+
+    /**
+     * Where the files will be written (dir, or its nearest existing ancestor, below which the
+     * missing directories are created) must take a new file and an atomic rename, as
+     * {@link AtomicFiles} writes: a probe file is created, renamed and deleted there. Permissions
+     * alone do not tell (root may write anywhere, but not in /proc; a read-only mount).
+     */
+    private static void probe(String option, Path target, Path dir) throws IOException {
         while (dir != null && !Files.exists(dir)) dir = dir.getParent();
         if (dir == null || !Files.isDirectory(dir)) {
-            throw new IOException(option + " " + file + ": cannot be created, " + dir + " is not a directory");
+            throw new IOException(option + " " + target + ": cannot be created, " + dir + " is not a directory");
         }
-        if (!Files.isWritable(dir)) throw new IOException(option + " " + file + ": the directory " + dir + " is not writable");
-        return abs;
+        Path made = null, renamed = null;
+        try {
+            made = Files.createTempFile(dir, ".neurite-probe-", ".tmp");
+            renamed = made.resolveSibling(made.getFileName() + ".renamed");
+            Files.move(made, renamed, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException(option + " " + target + ": the file system of " + dir + " cannot rename files atomically", e);
+        } catch (IOException e) {
+            throw new IOException(option + " " + target + ": cannot write in " + dir + " (" + Main.reason(e) + ")", e);
+        } finally {
+            for (Path p : new Path[] {made, renamed}) {
+                try {
+                    if (p != null) Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // a probe we cannot delete is left, hidden, as a crash's temporary file would be
+                }
+            }
+        }
     }
 
     /** Writes a run's figures to file as JSON (core's {@link Json}), atomically. */

@@ -3,6 +3,11 @@ package io.neurite.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neurite.checkpoint.Checkpoint;
+import io.neurite.device.Device;
+import io.neurite.device.Devices;
+import io.neurite.nn.Model;
+import io.neurite.nn.Parameter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,10 +84,72 @@ class MainErrorsTest {
         assertRefused(run("mnist", "--epochs", "0"), "--epochs", "at least 1");
         assertRefused(run("mnist", "--lr", "fast"), "--lr", "fast");
         assertRefused(run("mnist", "--warmup", "-1"), "--warmup", "0 to 600 seconds");
-        assertRefused(run("mnist", "--warmup", "NaN"), "--warmup", "0 to 600 seconds");
+        assertRefused(run("mnist", "--warmup", "NaN"), "--warmup", "finite", "NaN");
         assertRefused(run("mnist", "--epochs"), "--epochs", "needs a value");
         assertRefused(run("mnist", "--bogus", "1"), "--bogus");
         assertRefused(run("mnist", "--model", "mlp", "--device", "cpu:0", "--optimizer", "adamw"), "adamw");
+    }
+
+    /** Java parses NaN and Infinity, which pass checks such as {@code > 0}; a float option must also fit a float. */
+    @Test
+    void refusesNonFiniteNumbers() {
+        for (String v : List.of("NaN", "Infinity", "-Infinity")) assertRefused(run("mnist", "--model", "mlp", "--lr", v), "--lr", "finite", v);
+        assertRefused(run("mnist", "--model", "mlp", "--lr", "1e39"), "--lr", "1e39", "float range");
+        assertRefused(run("mnist", "--model", "mlp", "--lr", "0"), "--lr", "positive");
+        assertRefused(run("mnist", "--model", "mlp", "--warmup", "Infinity"), "--warmup", "Infinity");
+        assertRefused(run("gemm", "--device", "cpu:0", "--seconds", "NaN"), "--seconds", "NaN");
+        assertRefused(run("conv", "--device", "cpu:0", "--seconds", "Infinity"), "--seconds", "Infinity");
+    }
+
+    /** 20 x batch overflowed in the warm-up; a batch above the training set is refused, naming its size. */
+    @Test
+    void refusesABatchLargerThanTheTrainingSet() {
+        assertRefused(run("mnist", "--model", "mlp", "--device", "cpu:0", "--batch", "107374183"), "--batch 107374183", "8000 training samples");
+        assertRefused(run("mnist", "--model", "mlp", "--device", "cpu:0", "--batch", "0"), "--batch", "at least 1");
+    }
+
+    /** Divergence stops the run at the first non-finite loss, naming epoch, batch and layer, with status 3. */
+    @Test
+    void aDivergingRunStopsWithStatusThree() {
+        Outcome o = run("mnist", "--model", "mlp", "--device", "cpu:0", "--lr", "1e37", "--epochs", "2", "--warmup", "0");
+        List<String> lines = o.err().lines().toList();
+        assertEquals(1, lines.size(), o.err());
+        assertTrue(lines.getFirst().startsWith("error: training diverged in epoch 1, batch "), lines.getFirst());
+        assertTrue(lines.getFirst().contains("(layer dense_"), lines.getFirst());
+        assertEquals(Main.DIVERGED, o.status(), o.err());
+        assertTrue(!o.out().contains("accuracy"), "no results table for a diverged run");
+    }
+
+    /** A checkpoint whose weights hold a NaN (with a valid checksum) is refused before any training. */
+    @Test
+    void refusesToResumeFromNonFiniteWeights() throws IOException {
+        Path ck = dir.resolve("ck");
+        String name;
+        try (Device cpu = Devices.get("cpu:0"); Model m = MnistModels.build("mlp").build(cpu, 1)) {
+            Parameter p = m.parameters().getFirst();
+            name = p.name();
+            p.value().buffer().copyFrom(new float[] {Float.NaN}, 0, 5, 1);
+            Checkpoint.save(ck, m, null, null);
+        }
+        Outcome o = run("mnist", "--model", "mlp", "--device", "cpu:0", "--resume", ck.toString(), "--epochs", "1", "--warmup", "0");
+        assertRefused(o, ck.resolve(Checkpoint.WEIGHTS).toString(), "tensor '" + name + "' holds NaN at element 5");
+        assertTrue(!o.out().contains("Epoch 1/"), "no training");
+    }
+
+    /** Every output location is probed (a file created and renamed there) before the data is even loaded. */
+    @Test
+    void refusesOutputLocationsThatTakeNoFilesBeforeTraining() throws IOException {
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "Linux /proc");
+        for (String[] opt : new String[][] {{"--json", "/proc/x"}, {"--plot", "/proc/x.png"}, {"--save", "/proc/ck"}}) {
+            Outcome o = run("mnist", "--model", "mlp", "--device", "cpu:0", opt[0], opt[1]);
+            assertRefused(o, opt[0] + " " + opt[1], "cannot write in /proc");
+            assertTrue(!o.out().contains("data:"), "refused before the data is loaded: " + o.out());
+        }
+        Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        assertRefused(run("mnist", "--model", "mlp", "--save", file.toString()), "--save", file.toString(), "is a file");
+        try (var s = Files.list(dir)) {
+            assertEquals(List.of(file), s.toList(), "no probe file left");
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.neurite.checkpoint;
 
 import io.neurite.io.AtomicFiles;
 import io.neurite.io.CheckpointException;
+import io.neurite.io.FileErrors;
 import io.neurite.io.Json;
 import io.neurite.io.SafeTensors;
 import io.neurite.nn.Layer;
@@ -177,6 +178,10 @@ public final class Checkpoint {
                     throw new CheckpointException(optimizerFile + ": from another save than " + WEIGHTS + " (save id " + o.metadata().get(SAVE_ID) + ")");
                 }
                 OptimizerState os = OptimizerState.read(o, model, optimizer);
+                if (state.epoch() > 0 && os.iterations() == 0) {
+                    throw new CheckpointException(optimizerFile + ": 0 optimiser steps (metadata \"iterations\"), but " + TRAINING + " says "
+                            + state.epoch() + " epochs are done");
+                }
                 apply(weights);
                 generators.forEach(Layer::generatorState);
                 os.applyTo(optimizer);
@@ -204,8 +209,20 @@ public final class Checkpoint {
                     + (problems.size() > 6 ? "; and " + (problems.size() - 6) + " more" : ""));
         }
         Map<Parameter, float[]> values = new LinkedHashMap<>();
-        for (Parameter p : params.values()) values.put(p, r.floats(p.name()));
+        for (Parameter p : params.values()) values.put(p, finite(r, p.name()));
         return values;
+    }
+
+    /** A tensor's values, refused when one is NaN or infinite (a diverged run's weights are no use to resume from). */
+    static float[] finite(SafeTensors.Reader r, String name) throws IOException {
+        float[] v = r.floats(name);
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) {
+                throw new CheckpointException(r.file() + ": tensor '" + name + "' holds " + v[i] + " at element " + i
+                        + " (a diverged run?); only finite values are loaded");
+            }
+        }
+        return v;
     }
 
     /** Copies validated values in; nothing here can fail on the data. */
@@ -214,7 +231,7 @@ public final class Checkpoint {
     }
 
     private static Map<?, ?> training(Path file) throws IOException {
-        if (!(Json.parse(Files.readString(file), file.toString(), 0) instanceof Map<?, ?> t) || !TRAINING_FORMAT.equals(t.get("format"))) {
+        if (!(Json.parse(FileErrors.naming(file, () -> Files.readString(file)), file.toString(), 0) instanceof Map<?, ?> t) || !TRAINING_FORMAT.equals(t.get("format"))) {
             throw new CheckpointException(file + ": not a Neurite training state (\"format\": \"" + TRAINING_FORMAT + "\")");
         }
         return t;

@@ -2,6 +2,7 @@ package io.neurite.checkpoint;
 
 import io.neurite.io.AtomicFiles;
 import io.neurite.io.CheckpointException;
+import io.neurite.io.FileErrors;
 import io.neurite.io.Json;
 import io.neurite.nn.Input;
 import io.neurite.nn.Layer;
@@ -87,7 +88,7 @@ public final class ModelJson {
     /** Reads a model file: an unbuilt model with the saved layer names; build it, then load its weights. */
     public static Model read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new CheckpointException(file + ": no such model file");
-        return fromJson(Files.readString(file), file.toString());
+        return fromJson(FileErrors.naming(file, () -> Files.readString(file)), file.toString());
     }
 
     /** Rebuilds a model from its JSON; source names the text in messages. */

@@ -6,15 +6,19 @@ import io.neurite.nn.Model;
 import io.neurite.nn.Parameter;
 import io.neurite.optim.Optimizer;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * An optimiser's saved state, read and checked in full against a model and an optimiser before
- * {@link #applyTo} changes anything: the class must match, every tensor must be
- * {@code PARAM/stateI} for a trainable weight and a slot the rule has, with the weight's shape,
- * and a weight with state must have all its slots.
+ * {@link #applyTo} changes anything: the class must match; the step count must be a whole number
+ * from 0, the base rate positive and finite, the state count the rule's; every tensor must be
+ * {@code PARAM/stateI} for a trainable weight and a slot the rule has, with the weight's shape and
+ * finite values; and once a step has been taken, every trainable weight must have all its slots
+ * (a file with some or all of them missing would silently restart the moments from zero).
  */
 record OptimizerState(long iterations, float baseRate, Map<Parameter, float[][]> slots) {
 
@@ -22,13 +26,15 @@ record OptimizerState(long iterations, float baseRate, Map<Parameter, float[][]>
         Map<String, String> meta = r.metadata();
         String cls = optimizer.getClass().getSimpleName();
         if (!cls.equals(meta.get("optimizer"))) {
-            throw new CheckpointException(r.file() + ": optimiser state of " + meta.get("optimizer") + "; the optimiser given is " + cls);
+            throw new CheckpointException(r.file() + ": " + (meta.get("optimizer") == null ? "no \"optimizer\" in the metadata"
+                    : "optimiser state of " + meta.get("optimizer")) + "; the optimiser given is " + cls);
         }
-        long iterations = (long) number(r, "iterations");
-        float base = (float) number(r, "base_learning_rate");
+        long iterations = whole(r, "iterations");
+        float base = rate(r);
         int count = optimizer.stateCount();
-        if (number(r, "state_count") != count) {
-            throw new CheckpointException(r.file() + ": " + meta.get("state_count") + " state tensors per weight, " + cls + " keeps " + count);
+        if (whole(r, "state_count") != count) {
+            throw new CheckpointException(r.file() + ": metadata \"state_count\" is " + meta.get("state_count") + " state tensors per weight, "
+                    + cls + " keeps " + count);
         }
         Map<String, Parameter> params = new LinkedHashMap<>();
         for (Parameter p : model.parameters()) if (p.trainable()) params.put(p.name(), p);
@@ -45,12 +51,17 @@ record OptimizerState(long iterations, float baseRate, Map<Parameter, float[][]>
                 throw new CheckpointException(r.file() + ": tensor '" + e.name() + "' is " + e.dtype() + " " + Arrays.toString(e.shape())
                         + ", the weight is F32 " + Arrays.toString(p.value().shape()));
             }
-            slots.computeIfAbsent(p, k -> new float[count][])[slot] = r.floats(e.name());
+            slots.computeIfAbsent(p, k -> new float[count][])[slot] = Checkpoint.finite(r, e.name());
         }
-        for (Map.Entry<Parameter, float[][]> s : slots.entrySet()) {
-            for (int i = 0; i < count; i++) {
-                if (s.getValue()[i] == null) throw new CheckpointException(r.file() + ": no tensor '" + s.getKey().name() + "/state" + i + "'");
-            }
+        List<String> missing = new ArrayList<>();
+        for (Parameter p : params.values()) {
+            float[][] s = slots.get(p);
+            if (s == null && iterations == 0) continue; // no step yet: no state is the saved state
+            for (int i = 0; i < count; i++) if (s == null || s[i] == null) missing.add(p.name() + "/state" + i);
+        }
+        if (!missing.isEmpty()) {
+            throw new CheckpointException(r.file() + ": no tensor '" + missing.getFirst() + "'" + (missing.size() > 1 ? " and " + (missing.size() - 1)
+                    + " more" : "") + " (" + cls + " after " + iterations + " steps keeps " + count + " per trainable weight)");
         }
         return new OptimizerState(iterations, base, slots);
     }
@@ -59,15 +70,26 @@ record OptimizerState(long iterations, float baseRate, Map<Parameter, float[][]>
         return digits.matches("[0-9]{1,3}") ? Integer.parseInt(digits) : -1;
     }
 
-    private static double number(SafeTensors.Reader r, String key) throws CheckpointException {
+    private static long whole(SafeTensors.Reader r, String key) throws CheckpointException {
         String v = r.metadata().get(key);
         try {
-            double d = Double.parseDouble(v);
-            if (Double.isFinite(d) && d >= 0) return d;
+            if (v != null && Long.parseLong(v) >= 0) return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new CheckpointException(r.file() + ": metadata \"" + key + "\" must be a whole number from 0, found " + (v == null ? "none" : "\"" + v + "\""));
+    }
+
+    private static float rate(SafeTensors.Reader r) throws CheckpointException {
+        String v = r.metadata().get("base_learning_rate");
+        try {
+            float f = Float.parseFloat(v);
+            if (f > 0 && f < Float.POSITIVE_INFINITY) return f;
         } catch (NumberFormatException | NullPointerException e) {
             // reported below
         }
-        throw new CheckpointException(r.file() + ": metadata \"" + key + "\" must be a non-negative number, found " + v);
+        throw new CheckpointException(r.file() + ": metadata \"base_learning_rate\" must be a positive finite number, found "
+                + (v == null ? "none" : "\"" + v + "\""));
     }
 
     /** Restores the optimiser: step count, base rate and every slot. */

@@ -24,6 +24,8 @@ import java.util.Map;
  */
 public record TrainingState(int epoch, long seed, int batchSize, boolean shuffle, String monitor, double best, Map<String, String> notes) {
     public TrainingState {
+        if (epoch < 0) throw new IllegalArgumentException("epoch must be at least 0, got " + epoch);
+        if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         notes = Map.copyOf(notes);
     }
 

@@ -31,10 +31,12 @@ public final class Csv {
 
     /** Labelled samples of the given shape with the file's values as they are. */
     public static Dataset read(Path file, int[] sampleShape) throws IOException {
-        try (InputStream raw = Files.newInputStream(file);
-             InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw) {
-            return read(new InputStreamReader(in, StandardCharsets.UTF_8), file.toString(), sampleShape);
-        }
+        return DataErrors.naming(file.toString(), () -> {
+            try (InputStream raw = Files.newInputStream(file);
+                 InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw) {
+                return read(new InputStreamReader(in, StandardCharsets.UTF_8), file.toString(), sampleShape);
+            }
+        });
     }
 
     /** Reads from a reader; name is used in messages. */

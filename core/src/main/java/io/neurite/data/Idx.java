@@ -2,15 +2,12 @@ package io.neurite.data;
 
 import java.io.BufferedInputStream;
 import java.io.Closeable;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
 
 /**
  * Reads IDX files (the MNIST format: a big-endian magic of two zero bytes, a type byte 0x08 for
@@ -32,9 +29,11 @@ public final class Idx {
     }
 
     public static Array read(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return read(in, file.toString());
-        }
+        return DataErrors.naming(file.toString(), () -> {
+            try (InputStream in = Files.newInputStream(file)) {
+                return read(in, file.toString());
+            }
+        });
     }
 
     /** Reads from a stream (gzip detected by its magic); name is used in messages. */
@@ -53,11 +52,14 @@ public final class Idx {
      */
     public static Reader open(InputStream raw, String name) throws IOException {
         BufferedInputStream in = new BufferedInputStream(raw, GZIP_BUFFER);
-        in.mark(2);
-        boolean gzip = in.read() == 0x1F && in.read() == 0x8B;
-        in.reset();
         try {
-            return new Reader(gzip ? new GZIPInputStream(in, GZIP_BUFFER) : in, name);
+            boolean gzip = DataErrors.naming(name, () -> {
+                in.mark(2);
+                boolean g = in.read() == 0x1F && in.read() == 0x8B;
+                in.reset();
+                return g;
+            });
+            return new Reader(gzip ? DataErrors.naming(name, () -> new StrictGzip(in, name, GZIP_BUFFER)) : in, name);
         } catch (IOException e) {
             in.close();
             throw e;
@@ -161,20 +163,8 @@ public final class Idx {
             return guard(() -> in.readNBytes(dst, off, len));
         }
 
-        /** A read, with gzip's errors reported against the file. */
-        private <T> T guard(IoRead<T> read) throws IOException {
-            try {
-                return read.run();
-            } catch (EOFException e) {
-                throw new IOException(name + ": the gzip stream is truncated", e);
-            } catch (ZipException e) {
-                throw new IOException(name + ": the gzip stream is corrupt (" + e.getMessage() + ")", e);
-            }
+        private <T> T guard(DataErrors.IoRead<T> read) throws IOException {
+            return DataErrors.naming(name, read);
         }
-    }
-
-    @FunctionalInterface
-    private interface IoRead<T> {
-        T run() throws IOException;
     }
 }

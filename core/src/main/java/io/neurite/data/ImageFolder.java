@@ -148,7 +148,7 @@ public final class ImageFolder {
 
     private static List<String> readLabelFile(Path dir, List<Path> files, List<Integer> labels) throws IOException {
         Path labelFile = dir.resolve(LABEL_FILE);
-        List<String> lines = Files.readAllLines(labelFile, StandardCharsets.UTF_8);
+        List<String> lines = DataErrors.naming(labelFile.toString(), () -> Files.readAllLines(labelFile, StandardCharsets.UTF_8));
         List<String> names = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();

@@ -42,7 +42,7 @@ public final class Mnist {
         return load(stem -> {
             for (String n : new String[] {stem + ".gz", stem}) {
                 Path p = dir.resolve(n);
-                if (Files.exists(p)) return Files.newInputStream(p);
+                if (Files.exists(p)) return DataErrors.naming(p.toString(), () -> Files.newInputStream(p));
             }
             return null;
         }, dir.toString());

@@ -43,8 +43,18 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    /** Writes target through a flushed temporary file renamed into place. */
+    /**
+     * Writes target through a flushed temporary file renamed into place. An error names target
+     * (the JDK's "No space left on device" names no file).
+     */
     public static void write(Path target, Content content) throws IOException {
+        FileErrors.naming(target, () -> {
+            writeUnnamed(target, content);
+            return null;
+        });
+    }
+
+    private static void writeUnnamed(Path target, Content content) throws IOException {
         Path dir = parent(target);
         Files.createDirectories(dir);
         Path tmp = dir.resolve(tmpName(target.getFileName().toString(), UUID.randomUUID().toString()));
@@ -63,6 +73,13 @@ public final class AtomicFiles {
      * named in remove (left from an earlier save of another kind).
      */
     public static void commit(Path dir, Map<String, Content> files, List<String> remove) throws IOException {
+        FileErrors.naming(dir, () -> {
+            commitUnnamed(dir, files, remove);
+            return null;
+        });
+    }
+
+    private static void commitUnnamed(Path dir, Map<String, Content> files, List<String> remove) throws IOException {
         Files.createDirectories(dir);
         recover(dir);
         String id = UUID.randomUUID().toString();
@@ -72,8 +89,11 @@ public final class AtomicFiles {
             for (Map.Entry<String, Content> f : files.entrySet()) {
                 Path tmp = dir.resolve(tmpName(f.getKey(), id));
                 renames.put(f.getKey(), tmp.getFileName().toString());
-                f.getValue().write(tmp);
-                force(tmp);
+                FileErrors.naming(dir.resolve(f.getKey()), () -> {
+                    f.getValue().write(tmp);
+                    force(tmp);
+                    return null;
+                });
             }
             journal.put("renames", renames);
             journal.put("remove", new ArrayList<Object>(remove));

@@ -42,7 +42,11 @@ import java.util.zip.CRC32C;
  *       [vocabulary, width], as PyTorch's {@code Embedding.weight}.</li>
  * </ul>
  * The writer adds {@code "format": "pt"} and a CRC-32C of each tensor's bytes
- * ({@code "crc32c:NAME"}: 8 hex digits) to the metadata, which the reader checks when present.
+ * ({@code "crc32c:NAME"}: 8 hex digits) to the metadata, which the reader checks. A tensor without
+ * its checksum is refused too (deleting the entries would otherwise turn the check off); files of
+ * other programs have none, so {@link #open(Path, boolean)} with false, or the system property
+ * {@value #ALLOW_MISSING_CHECKSUMS}{@code =true} for {@link #open(Path)}, reads them unchecked
+ * (a checksum that is present is still checked).
  *
  * <p>The reader validates the whole layout when it opens a file (header length within the file,
  * UTF-8 JSON, known dtypes, offsets that match shapes and cover the data exactly) and refuses
@@ -52,6 +56,8 @@ public final class SafeTensors {
     /** Where the header JSON refuses to go: the reference implementation's limit. */
     static final long MAX_HEADER = 100_000_000L;
     static final String METADATA = "__metadata__";
+    /** The system property that lets {@link #open(Path)} read tensors without a checksum (files of other programs). */
+    public static final String ALLOW_MISSING_CHECKSUMS = "neurite.safetensors.allowMissingChecksums";
     private static final Map<String, Integer> DTYPE_BYTES = Map.ofEntries(Map.entry("F64", 8), Map.entry("F32", 4),
             Map.entry("F16", 2), Map.entry("BF16", 2), Map.entry("I64", 8), Map.entry("I32", 4), Map.entry("I16", 2),
             Map.entry("I8", 1), Map.entry("U8", 1), Map.entry("BOOL", 1));
@@ -133,9 +139,20 @@ public final class SafeTensors {
         return n;
     }
 
-    /** Opens and validates a file; read tensors with {@link Reader#floats}. */
+    /**
+     * Opens and validates a file; read tensors with {@link Reader#floats}. Each tensor must have
+     * its checksum unless the system property {@value #ALLOW_MISSING_CHECKSUMS} is true.
+     */
     public static Reader open(Path file) throws IOException {
-        return new Reader(file);
+        return open(file, !Boolean.getBoolean(ALLOW_MISSING_CHECKSUMS));
+    }
+
+    /**
+     * Opens and validates a file; requireChecksums false reads tensors that have no CRC-32C
+     * (files written by other programs; a checksum that is present is still checked).
+     */
+    public static Reader open(Path file, boolean requireChecksums) throws IOException {
+        return FileErrors.naming(file, () -> new Reader(file, requireChecksums));
     }
 
     /** An open, validated safetensors file. */
@@ -145,9 +162,11 @@ public final class SafeTensors {
         private final long dataStart;
         private final Map<String, Entry> entries = new LinkedHashMap<>();
         private final Map<String, String> metadata = new LinkedHashMap<>();
+        private final boolean requireChecksums;
 
-        private Reader(Path file) throws IOException {
+        private Reader(Path file, boolean requireChecksums) throws IOException {
             this.file = file;
+            this.requireChecksums = requireChecksums;
             this.channel = FileChannel.open(file, StandardOpenOption.READ);
             try {
                 long size = channel.size();
@@ -261,14 +280,22 @@ public final class SafeTensors {
             return java.util.Collections.unmodifiableMap(metadata);
         }
 
-        /** A float32 tensor's values, checked against its CRC-32C where the metadata has one. */
+        /** A float32 tensor's values, checked against its CRC-32C (required unless the reader was opened not to). */
         public float[] floats(String name) throws IOException {
+            return FileErrors.naming(file, () -> checkedFloats(name));
+        }
+
+        private float[] checkedFloats(String name) throws IOException {
             Entry e = entries.get(name);
             if (e == null) throw refuse("no tensor '" + name + "'");
             if (!e.dtype().equals("F32")) throw refuse("tensor '" + name + "' is " + e.dtype() + "; Neurite reads F32 tensors");
             if (e.end() - e.begin() > Integer.MAX_VALUE - 8) throw refuse("tensor '" + name + "' is larger than 2 GiB");
             ByteBuffer b = read(dataStart + e.begin(), (int) (e.end() - e.begin()));
             String want = metadata.get("crc32c:" + name);
+            if (want == null && requireChecksums) {
+                throw refuse("tensor '" + name + "' has no checksum (no \"crc32c:" + name + "\" in the metadata; Neurite writes one for"
+                        + " every tensor); a file of another program loads with -D" + ALLOW_MISSING_CHECKSUMS + "=true");
+            }
             if (want != null && !want.equalsIgnoreCase(crc(b.array()))) {
                 throw refuse("tensor '" + name + "' (file offsets " + (dataStart + e.begin()) + " to " + (dataStart + e.end())
                         + ") is corrupted: CRC-32C " + crc(b.array()) + ", the header says " + want);

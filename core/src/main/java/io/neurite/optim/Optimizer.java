@@ -27,8 +27,7 @@ public abstract class Optimizer implements AutoCloseable {
     private Float override;
 
     protected Optimizer(float learningRate) {
-        if (!(learningRate > 0)) throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
-        this.learningRate = learningRate;
+        this.learningRate = checkRate(learningRate);
     }
 
     /** A learning-rate schedule over steps. */
@@ -39,7 +38,12 @@ public abstract class Optimizer implements AutoCloseable {
 
     /** Sets the base rate from now on (what Keras' LearningRateScheduler callback does). */
     public void setLearningRate(float lr) {
-        override = lr;
+        override = checkRate(lr);
+    }
+
+    private static float checkRate(float lr) {
+        if (!(lr > 0 && lr < Float.POSITIVE_INFINITY)) throw new IllegalArgumentException("learning rate must be positive and finite, got " + lr);
+        return lr;
     }
 
     /** The rate the next step will use. */

@@ -23,6 +23,7 @@ public final class FitOptions {
     int initialEpoch;
     final List<Callback> callbacks = new ArrayList<>();
     BatchTransform batchTransform;
+    boolean stopOnNonFinite = true;
 
     /** Changes a training batch's features on the host before upload, e.g. {@code Augmenter::apply}. */
     @FunctionalInterface
@@ -88,6 +89,19 @@ public final class FitOptions {
     /** Transforms each training batch (validation and evaluation batches are left alone); null for none. */
     public FitOptions batchTransform(BatchTransform t) {
         batchTransform = t;
+        return this;
+    }
+
+    /**
+     * Whether fit stops at the first non-finite loss or weight with a {@link TrainingDivergedException}
+     * naming the epoch, batch and layer (default true; Keras' {@code TerminateOnNaN}, always on).
+     * The loss is checked after every batch (it is read for the progress and the history anyway,
+     * so the check costs no device read); the weights at the end of every epoch, before validation
+     * and the callbacks (so a {@code ModelCheckpoint} never saves a diverged model): one read of
+     * every weight per epoch, none per batch.
+     */
+    public FitOptions stopOnNonFinite(boolean s) {
+        stopOnNonFinite = s;
         return this;
     }
 

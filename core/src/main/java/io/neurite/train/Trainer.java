@@ -5,6 +5,7 @@ import io.neurite.device.DType;
 import io.neurite.device.Device;
 import io.neurite.nn.Mode;
 import io.neurite.nn.Model;
+import io.neurite.nn.Parameter;
 import io.neurite.optim.Optimizer;
 import io.neurite.tensor.GradMode;
 import io.neurite.tensor.Scope;
@@ -105,14 +106,16 @@ public final class Trainer {
             Map<String, Double> logs = new LinkedHashMap<>();
             logs.put("lr", (double) optimizer.learningRate());
             Totals totals = new Totals();
-            for (int from = 0, batch = 0; from < train.size(); from += o.batchSize, batch++) {
-                int to = Math.min(train.size(), from + o.batchSize);
-                step(train, order, from, to, totals, o.batchTransform, batchSeed(o.seed, epoch, batch));
+            for (int from = 0, batch = 0; from < train.size(); from = to(train, from, o.batchSize), batch++) {
+                int to = to(train, from, o.batchSize);
+                float batchLoss = step(train, order, from, to, totals, o.batchTransform, batchSeed(o.seed, epoch, batch));
+                if (o.stopOnNonFinite && !Float.isFinite(batchLoss)) throw diverged(epoch, batch + 1, "the loss is " + batchLoss);
                 Map<String, Double> batchLogs = totals.logs("");
                 for (Callback c : o.callbacks) c.onBatchEnd(this, batch, batchLogs);
                 progress.batch(to, batchLogs);
             }
             logs.putAll(totals.logs(""));
+            if (o.stopOnNonFinite && firstNonFinite() != null) throw diverged(epoch, 0, "a weight is not finite");
             // Counted from epoch 0 as Keras, so a resumed run validates on the same epochs as an uninterrupted one.
             if (validation != null && (epoch + 1) % o.validationFreq == 0) {
                 logs.putAll(evaluate(validation, Math.max(o.batchSize, 256), "val_"));
@@ -125,17 +128,56 @@ public final class Trainer {
         return history;
     }
 
-    private void step(Dataset d, int[] order, int from, int to, Totals totals, FitOptions.BatchTransform transform, long seed) {
+    /** The end of the batch that starts at from: a batch larger than the data is one batch of all of it (as Keras). */
+    private static int to(Dataset d, int from, int batchSize) {
+        return (int) Math.min(d.size(), (long) from + batchSize);
+    }
+
+    /** One training step; returns the batch loss. */
+    private float step(Dataset d, int[] order, int from, int to, Totals totals, FitOptions.BatchTransform transform, long seed) {
         if (batchStep != null) {
             BatchStep.Result r = batchStep.step(d, order, from, to, transform, seed);
             totals.add(r.loss(), to - from, r.correct());
-            return;
+            return (float) r.loss();
         }
         try (Scope s = Scope.open()) {
             Tensor x = batchFeatures(d, order, from, to, transform, seed), y = batchTargets(d, order, from, to);
             Tensor[] outputAndLoss = update(x, y);
-            totals.add(outputAndLoss[1].item(), to - from, correct(outputAndLoss[0], y));
+            float l = outputAndLoss[1].item();
+            totals.add(l, to - from, correct(outputAndLoss[0], y));
+            return l;
         }
+    }
+
+    /** The name of the first weight holding a NaN or an infinity, or null (reads every weight to the host). */
+    private String firstNonFinite() {
+        for (Parameter p : model.parameters()) {
+            for (float v : p.value().toFloatArray()) if (!Float.isFinite(v)) return p.name();
+        }
+        return null;
+    }
+
+    /** epoch from 0, batch from 1 (0: the end-of-epoch check); names the first non-finite weight, else the largest. */
+    private TrainingDivergedException diverged(int epoch, int batch, String what) {
+        String bad = firstNonFinite(), largest = null;
+        float max = -1;
+        if (bad == null) {
+            for (Parameter p : model.parameters()) {
+                for (float v : p.value().toFloatArray()) {
+                    if (Math.abs(v) > max) {
+                        max = Math.abs(v);
+                        largest = p.name();
+                    }
+                }
+            }
+        }
+        String named = bad != null ? bad : largest;
+        String layer = named == null ? null : named.substring(0, Math.max(0, named.lastIndexOf('/')));
+        String where = "epoch " + (epoch + 1) + (batch > 0 ? ", batch " + batch : " (end-of-epoch weight check)");
+        return new TrainingDivergedException("training diverged in " + where + ": " + what
+                + (bad != null ? "; first non-finite weight: " + bad + " (layer " + layer + ")"
+                : named != null ? "; every weight is finite, the largest is in " + named + " (layer " + layer + ", |w| " + max + ")" : "")
+                + "; try a lower learning rate (FitOptions.stopOnNonFinite(false) trains on)", epoch + 1, batch, named, bad == null);
     }
 
     /** Forward, loss, backward and one optimiser step; returns the output and the loss (in the caller's scope). */
@@ -164,8 +206,8 @@ public final class Trainer {
         for (int i = 0; i < order.length; i++) order[i] = i;
         float[] all = null;
         try (GradMode off = GradMode.disabled()) {
-            for (int from = 0; from < d.size(); from += batchSize) {
-                int to = Math.min(d.size(), from + batchSize);
+            for (int from = 0; from < d.size(); from = to(d, from, batchSize)) {
+                int to = to(d, from, batchSize);
                 try (Scope s = Scope.open()) {
                     float[] out = model.forward(batchFeatures(d, order, from, to), Mode.INFERENCE).toFloatArray();
                     int width = out.length / (to - from);
@@ -187,8 +229,8 @@ public final class Trainer {
         int[] order = d.shuffledOrder(0);
         for (int i = 0; i < order.length; i++) order[i] = i;
         try (GradMode off = GradMode.disabled()) {
-            for (int from = 0; from < d.size(); from += batchSize) {
-                int to = Math.min(d.size(), from + batchSize);
+            for (int from = 0; from < d.size(); from = to(d, from, batchSize)) {
+                int to = to(d, from, batchSize);
                 try (Scope s = Scope.open()) {
                     Tensor y = batchTargets(d, order, from, to);
                     Tensor output = model.forward(batchFeatures(d, order, from, to), Mode.INFERENCE);

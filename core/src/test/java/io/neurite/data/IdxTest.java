@@ -66,6 +66,34 @@ class IdxTest {
         assertTrue(e.getMessage().contains("cut.gz") && e.getMessage().contains("truncated"), e.getMessage());
     }
 
+    /** GZIPInputStream drops bytes after the stream that are not another member; the reader refuses them, naming where the stream ended. */
+    @Test
+    void refusesBytesAfterTheGzipStreamButReadsConcatenatedMembers() throws IOException {
+        byte[] good = idx(new int[] {2, 3}, new byte[] {1, 2, 3, 4, 5, 6});
+        byte[] z = gzip(good);
+        byte[] junk = Arrays.copyOf(z, z.length + 5);
+        System.arraycopy("junk!".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, junk, z.length, 5);
+        expect(junk, "junk.gz", "5 unexpected bytes after the end of the gzip stream, from offset " + z.length);
+        byte[] zeros = Arrays.copyOf(z, z.length + 1024); // zero padding, as some tools leave
+        expect(zeros, "padded.gz", "offset " + z.length);
+        byte[] first = gzip(Arrays.copyOf(good, 9)), second = gzip(Arrays.copyOfRange(good, 9, good.length));
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        Files.write(dir.resolve("two.gz"), both);
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6}, Idx.read(dir.resolve("two.gz")).data(), "two gzip members are one stream, as gzip -c a b makes");
+        byte[] badCrc = z.clone();
+        badCrc[z.length - 8] ^= 1;
+        expect(badCrc, "crc.gz", "corrupt");
+    }
+
+    /** The JDK's "Is a directory" names no file. */
+    @Test
+    void aDirectoryIsRefusedNamingIt() throws IOException {
+        Path d = Files.createDirectory(dir.resolve("images.gz"));
+        IOException e = assertThrows(IOException.class, () -> Idx.read(d));
+        assertTrue(e.getMessage().startsWith(d.toString()), e.getMessage());
+    }
+
     private void expect(byte[] content, String name, String fragment) throws IOException {
         Path p = dir.resolve(name);
         Files.write(p, content);

@@ -45,6 +45,24 @@ class AtomicFilesTest {
         assertEquals("two b.txt", read("b.txt"));
     }
 
+    /** The JDK's "No space left on device" names no file; the error must, and leave nothing behind. */
+    @Test
+    void aWriteErrorNamesTheFileAndLeavesNothing() throws IOException {
+        Path target = dir.resolve("out.json");
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(target, tmp -> {
+            Files.writeString(tmp, "half");
+            throw new IOException("No space left on device");
+        }));
+        assertEquals(target + ": No space left on device", e.getMessage());
+        Map<String, AtomicFiles.Content> broken = files("x");
+        broken.put("b.txt", tmp -> {
+            throw new IOException("No space left on device");
+        });
+        IOException c = assertThrows(IOException.class, () -> AtomicFiles.commit(dir, broken, List.of()));
+        assertEquals(dir.resolve("b.txt") + ": No space left on device", c.getMessage());
+        assertEquals(List.of(), listing(), "no temporary files left");
+    }
+
     @Test
     void aFailureBeforeTheCommitPointKeepsTheOldSet() throws IOException {
         AtomicFiles.commit(dir, files("one"), List.of());

@@ -2,6 +2,7 @@ package io.neurite.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,6 +80,35 @@ class SafeTensorsTest {
             assertArrayEquals(ramp(7, -1.5f), r.floats("dense_1/bias"));
             assertEquals(0, r.floats("empty").length);
             assertEquals("x", r.metadata().get("note"));
+        }
+    }
+
+    /** The file with every "crc32c:*" entry cut from the header (padded back to its length, so the data stays where it was). */
+    private static byte[] withoutChecksums(byte[] file) {
+        ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+        int n = (int) b.getLong(0);
+        String header = new String(file, 8, n, StandardCharsets.UTF_8).replaceAll(",?\"crc32c:[^\"]*\":\"[0-9a-f]{8}\"", "");
+        byte[] h = (header + " ".repeat(n - header.length())).getBytes(StandardCharsets.UTF_8);
+        byte[] out = file.clone();
+        System.arraycopy(h, 0, out, 8, n);
+        return out;
+    }
+
+    /** Deleting the checksums must not switch the check off; files of other programs load when asked to. */
+    @Test
+    void aTensorWithoutItsChecksumIsRefusedUnlessAllowed() throws IOException {
+        byte[] stripped = withoutChecksums(Files.readAllBytes(sample()));
+        assertFalse(new String(stripped, StandardCharsets.UTF_8).contains("crc32c"));
+        refused(stripped, "tensor 'dense_1/kernel' has no checksum", SafeTensors.ALLOW_MISSING_CHECKSUMS);
+        Path f = dir.resolve("bad.safetensors");
+        try (SafeTensors.Reader r = SafeTensors.open(f, false)) {
+            assertArrayEquals(ramp(7, -1.5f), r.floats("dense_1/bias"));
+        }
+        System.setProperty(SafeTensors.ALLOW_MISSING_CHECKSUMS, "true");
+        try (SafeTensors.Reader r = SafeTensors.open(f)) {
+            assertArrayEquals(ramp(21, 0.25f), r.floats("dense_1/kernel"));
+        } finally {
+            System.clearProperty(SafeTensors.ALLOW_MISSING_CHECKSUMS);
         }
     }
 

@@ -170,6 +170,7 @@ public final class GpuDevice extends Device {
             // closing anyway: a failed kernel leaves nothing to wait for
         }
         try {
+            gemm.close();
             allocator.releaseAll();
         } finally {
             placeholder = null;

@@ -18,4 +18,8 @@ public interface GpuGemm {
 
     /** How products run, for the device description. */
     String describe();
+
+    /** Releases what the GEMM holds (a library handle); called when the device closes, before its driver. */
+    default void close() {
+    }
 }
