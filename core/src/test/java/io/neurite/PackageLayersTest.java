@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class PackageLayersTest {
     /** Lowest first. Packages of one layer are independent of each other. */
     static final List<List<String>> LAYERS = List.of(List.of("device"), List.of("tensor"), List.of("data", "io"), List.of("nn"),
-            List.of("optim"), List.of("train"), List.of("checkpoint", "onnx", "explain"));
+            List.of("optim"), List.of("train"), List.of("checkpoint", "onnx", "explain"), List.of("distributed"));
     private static final Path SOURCES = Path.of("src/main/java/io/neurite");
     private static final Pattern CODE_USE = Pattern.compile("\\bio\\.neurite\\.([a-z][a-z0-9_]*)\\.");
     private static final Pattern DOC_USE = Pattern.compile("(?:\\{@link(?:plain)?|@see|@throws|@exception|\\{@value)\\s+io\\.neurite\\.([a-z][a-z0-9_]*)\\.");

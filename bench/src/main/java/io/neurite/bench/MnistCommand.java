@@ -9,6 +9,7 @@ import io.neurite.data.Mnist;
 import io.neurite.data.MnistDownload;
 import io.neurite.device.Device;
 import io.neurite.device.Devices;
+import io.neurite.distributed.DataParallel;
 import io.neurite.nn.Model;
 import io.neurite.optim.Adadelta;
 import io.neurite.optim.Adagrad;
@@ -45,7 +46,7 @@ final class MnistCommand {
     }
 
     static int run(List<String> argv) throws IOException {
-        Args a = new Args("mnist", argv, Set.of("--model", "--device", "--epochs", "--batch", "--lr", "--optimizer", "--data",
+        Args a = new Args("mnist", argv, Set.of("--model", "--device", "--devices", "--epochs", "--batch", "--lr", "--optimizer", "--data",
                 "--seed", "--json", "--plot", "--save", "--resume", "--warmup", "--export-onnx"), Set.of("--download", "--augment"));
         // Before minutes of training, not after.
         if (a.get("--json", null) != null) OutputFiles.checkWritable("--json", Path.of(a.get("--json", null)));
@@ -78,12 +79,14 @@ final class MnistCommand {
                     + " training samples; use at most " + data.train().size() + " (one batch of all of them)");
         }
 
-        try (Device device = a.get("--device", null) != null ? Devices.get(a.get("--device", null)) : Devices.best();
+        if (a.get("--device", null) != null && a.get("--devices", null) != null) throw new IllegalArgumentException("mnist: --device or --devices, not both");
+        List<Device> devices = a.get("--devices", null) == null ? null : DataParallel.devices(a.get("--devices", null));
+        try (Device device = devices != null ? devices.getFirst() : a.get("--device", null) != null ? Devices.get(a.get("--device", null)) : Devices.best();
              Model model = architecture(modelName, resume).build(device, seed);
-             Optimizer opt = optimizer(optName, lr)) {
+             Optimizer opt = optimizer(optName, lr);
+             Closeables others = new Closeables(devices)) {
             System.out.println("device: " + device);
             System.out.print(model.summary());
-            Trainer trainer = new Trainer(model, opt, Loss.sparseCategoricalCrossentropy().fromLogits());
             List<Double> rates = new ArrayList<>();
             Callback timer = new Callback() {
                 long t0;
@@ -114,6 +117,9 @@ final class MnistCommand {
             // Last, so the timer has stopped before it evaluates the test set for the validation curves.
             Plot.Recorder curves = a.get("--plot", null) == null ? null : new Plot.Recorder(Path.of(a.get("--plot", null)), data.test());
             if (curves != null) fit.callbacks(curves);
+            DataParallel parallel = devices == null ? null : others.add(new DataParallel(model, opt, Loss.sparseCategoricalCrossentropy().fromLogits(), devices));
+            Trainer trainer = parallel != null ? parallel.trainer() : new Trainer(model, opt, Loss.sparseCategoricalCrossentropy().fromLogits());
+            if (parallel != null) System.out.println("data-parallel: " + parallel.replicas().size() + " replicas on " + a.get("--devices", null));
             double warmedUp = warmUp(warmup, () -> architecture(modelName, resume).build(device, seed + 1), optName, lr, batch, data.train());
             History h = fit(trainer, data.train(), fit);
             Map<String, Double> eval = trainer.evaluate(data.test(), 256);
@@ -130,6 +136,7 @@ final class MnistCommand {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("device", device.id());
             result.put("device_description", device.description());
+            if (parallel != null) Closeables.describe(parallel, result);
             result.put("model", modelName);
             result.put("split", data.description());
             result.put("epochs", epochs);

@@ -33,6 +33,7 @@ public final class Trainer {
     private FitOptions running;
     /** Host arrays batches are gathered into, reused (a full batch and a last short one), so a step makes no garbage. */
     private final float[][] staging = new float[2][];
+    private BatchStep batchStep;
 
     public Trainer(Model model, Optimizer optimizer, Loss loss) {
         this.model = model;
@@ -46,6 +47,12 @@ public final class Trainer {
 
     public Optimizer optimizer() {
         return optimizer;
+    }
+
+    /** Trains each of fit's batches through step instead (data-parallel replicas); null, the default: on the model's device. Returns this. */
+    public Trainer batchStep(BatchStep step) {
+        batchStep = step;
+        return this;
     }
 
     /** Asks fit to stop after the current epoch (what EarlyStopping calls). */
@@ -128,6 +135,11 @@ public final class Trainer {
 
     /** One training step; returns the batch loss. */
     private float step(Dataset d, int[] order, int from, int to, Totals totals, FitOptions.BatchTransform transform, long seed) {
+        if (batchStep != null) {
+            BatchStep.Result r = batchStep.step(d, order, from, to, transform, seed);
+            totals.add(r.loss(), to - from, r.correct());
+            return (float) r.loss();
+        }
         try (Scope s = Scope.open()) {
             Tensor x = batchFeatures(d, order, from, to, transform, seed), y = batchTargets(d, order, from, to);
             Tensor[] outputAndLoss = update(x, y);
