@@ -2,7 +2,6 @@ package io.neurite.distributed;
 
 import io.neurite.checkpoint.ModelJson;
 import io.neurite.data.Dataset;
-import io.neurite.device.DType;
 import io.neurite.device.Device;
 import io.neurite.device.DeviceInfo;
 import io.neurite.device.Devices;
@@ -14,6 +13,7 @@ import io.neurite.optim.Optimizer;
 import io.neurite.tensor.Scope;
 import io.neurite.tensor.Tensor;
 import io.neurite.train.BatchStep;
+import io.neurite.train.Batches;
 import io.neurite.train.FitOptions;
 import io.neurite.train.History;
 import io.neurite.train.Loss;
@@ -305,38 +305,18 @@ public final class DataParallel implements BatchStep, AutoCloseable {
         System.arraycopy(d.sampleShape(), 0, shape, 1, shape.length - 1);
         int len = d.sampleLength();
         Tensor xs = Tensor.of(dev, Arrays.copyOfRange(x, a * len, b * len), shape);
-        Tensor y = targets(dev, d, order, from + a, from + b);
+        Tensor y = Batches.targets(dev, d, order, from + a, from + b);
         Tensor output = m.forward(xs, Mode.TRAINING);
         Tensor l = loss.compute(output, y);
         float weight = (float) (b - a) / n;
         l.mul(weight).backward();
         out[2 * rank] = (double) l.item() * weight;
-        out[2 * rank + 1] = correct(output, y);
+        out[2 * rank + 1] = Batches.correct(output, y);
         // Batch 0 warms up kernels and the JIT; the batches after it are timed.
         if (timing && steps > 0) {
             timedNanos[rank] += System.nanoTime() - t0;
             timedSamples[rank] += b - a;
         }
-    }
-
-    private static Tensor targets(Device dev, Dataset d, int[] order, int from, int to) {
-        if (d.hasLabels()) {
-            int[] y = new int[to - from];
-            d.gatherLabels(order, from, to, y);
-            return Tensor.of(dev, y, y.length);
-        }
-        float[] t = new float[(to - from) * d.targetWidth()];
-        d.gatherTargets(order, from, to, t);
-        return Tensor.of(dev, t, to - from, d.targetWidth());
-    }
-
-    private static int correct(Tensor output, Tensor target) {
-        if (output.rank() != 2 || output.dim(1) < 2) return -1;
-        Device dev = output.device();
-        Tensor labels = target.dtype() == DType.INT32 ? target : target.argmax();
-        Tensor count = Tensor.zeros(dev, DType.INT32, 1);
-        dev.ops().countCorrect(output.dim(0), output.dim(1), output.buffer(), labels.buffer(), count.buffer());
-        return count.toIntArray()[0];
     }
 
     /** A replica's generator state from rank 0's and its rank (SplitMix64's finaliser). */

@@ -1,7 +1,6 @@
 package io.neurite.train;
 
 import io.neurite.data.Dataset;
-import io.neurite.device.DType;
 import io.neurite.device.Device;
 import io.neurite.nn.Mode;
 import io.neurite.nn.Model;
@@ -144,7 +143,7 @@ public final class Trainer {
             Tensor x = batchFeatures(d, order, from, to, transform, seed), y = batchTargets(d, order, from, to);
             Tensor[] outputAndLoss = update(x, y);
             float l = outputAndLoss[1].item();
-            totals.add(l, to - from, correct(outputAndLoss[0], y));
+            totals.add(l, to - from, Batches.correct(outputAndLoss[0], y));
             return l;
         }
     }
@@ -234,7 +233,7 @@ public final class Trainer {
                 try (Scope s = Scope.open()) {
                     Tensor y = batchTargets(d, order, from, to);
                     Tensor output = model.forward(batchFeatures(d, order, from, to), Mode.INFERENCE);
-                    totals.add(loss.compute(output, y).item(), to - from, correct(output, y));
+                    totals.add(loss.compute(output, y).item(), to - from, Batches.correct(output, y));
                 }
             }
         }
@@ -269,24 +268,7 @@ public final class Trainer {
     }
 
     private Tensor batchTargets(Dataset d, int[] order, int from, int to) {
-        if (d.hasLabels()) {
-            int[] y = new int[to - from];
-            d.gatherLabels(order, from, to, y);
-            return Tensor.of(model.device(), y, y.length);
-        }
-        float[] t = new float[(to - from) * d.targetWidth()];
-        d.gatherTargets(order, from, to, t);
-        return Tensor.of(model.device(), t, to - from, d.targetWidth());
-    }
-
-    /** Correct predictions in a batch: argmax against the label, or against the target's argmax. */
-    private static int correct(Tensor output, Tensor target) {
-        if (output.rank() != 2 || output.dim(1) < 2) return -1;
-        Device dev = output.device();
-        Tensor labels = target.dtype() == DType.INT32 ? target : target.argmax();
-        Tensor count = Tensor.zeros(dev, DType.INT32, 1);
-        dev.ops().countCorrect(output.dim(0), output.dim(1), output.buffer(), labels.buffer(), count.buffer());
-        return count.toIntArray()[0];
+        return Batches.targets(model.device(), d, order, from, to);
     }
 
     /** Running sums of one epoch or evaluation. */
