@@ -58,7 +58,7 @@ public abstract class Buffer implements AutoCloseable {
     public final void copyFrom(float[] src, int srcOffset, long offset, int count) {
         check(DType.FLOAT32, offset, count, "copyFrom");
         java.util.Objects.checkFromIndexSize(srcOffset, count, src.length);
-        write(MemorySegment.ofArray(src).asSlice((long) srcOffset * 4, (long) count * 4), offset);
+        device.call(() -> write(MemorySegment.ofArray(src).asSlice((long) srcOffset * 4, (long) count * 4), offset));
     }
 
     /** Fills the buffer from a host array of exactly its length. */
@@ -70,7 +70,7 @@ public abstract class Buffer implements AutoCloseable {
     public final void copyFrom(int[] src) {
         requireLength(src.length);
         check(DType.INT32, 0, src.length, "copyFrom");
-        write(MemorySegment.ofArray(src), 0);
+        device.call(() -> write(MemorySegment.ofArray(src), 0));
     }
 
     /** Copies the bytes of src (little-endian elements of this buffer's dtype) in at element offset. */
@@ -80,21 +80,21 @@ public abstract class Buffer implements AutoCloseable {
             throw new DeviceException(this + ": segment of " + src.byteSize() + " bytes is not whole " + dtype + " elements");
         }
         check(dtype, offset, count, "copyFrom");
-        write(src, offset);
+        device.call(() -> write(src, offset));
     }
 
     /** Copies count floats from this buffer at offset into dst[dstOffset..]. */
     public final void copyTo(long offset, float[] dst, int dstOffset, int count) {
         check(DType.FLOAT32, offset, count, "copyTo");
         java.util.Objects.checkFromIndexSize(dstOffset, count, dst.length);
-        read(offset, MemorySegment.ofArray(dst).asSlice((long) dstOffset * 4, (long) count * 4));
+        device.call(() -> read(offset, MemorySegment.ofArray(dst).asSlice((long) dstOffset * 4, (long) count * 4)));
     }
 
     /** Copies into dst, which holds whole elements, from element offset. */
     public final void copyTo(long offset, MemorySegment dst) {
         long count = dst.byteSize() / dtype.byteSize();
         check(dtype, offset, count, "copyTo");
-        read(offset, dst);
+        device.call(() -> read(offset, dst));
     }
 
     public final float[] toFloatArray() {
@@ -106,7 +106,7 @@ public abstract class Buffer implements AutoCloseable {
     public final int[] toIntArray() {
         check(DType.INT32, 0, length, "toIntArray");
         int[] out = new int[Math.toIntExact(length)];
-        read(0, MemorySegment.ofArray(out));
+        device.call(() -> read(0, MemorySegment.ofArray(out)));
         return out;
     }
 
@@ -150,7 +150,7 @@ public abstract class Buffer implements AutoCloseable {
         check(dtype, index, 1, "get");
         try (var arena = java.lang.foreign.Arena.ofConfined()) {
             MemorySegment one = arena.allocate(4);
-            read(index, one);
+            device.call(() -> read(index, one));
             return dtype == DType.FLOAT32 ? one.get(ValueLayout.JAVA_FLOAT, 0) : one.get(ValueLayout.JAVA_INT, 0);
         }
     }
