@@ -2,6 +2,7 @@ package io.neurite.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.neurite.device.Device;
@@ -15,7 +16,12 @@ import io.neurite.tensor.Scope;
 import io.neurite.tensor.Tensor;
 import io.neurite.train.Loss;
 import io.neurite.train.Trainer;
+import io.neurite.onnx.OnnxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import onnx.Onnx.ModelProto;
+import onnx.Onnx.StringStringEntryProto;
+import onnx.Onnx.TensorProto;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +62,42 @@ class OnnxImportTest {
                 }
             }
         }
+    }
+
+    /** Every initialiser moved to weights/lenet.bin beside the model, as onnx.save_model(..., save_as_external_data=True) does. */
+    @Test
+    void externalDataIsReadRelativeToTheModel() throws Exception {
+        try (Device d = Devices.get("cpu:0"); Model m = OnnxExportTest.model("lenet").build(d, 4)) {
+            ModelProto p = OnnxExport.toModelProto(m);
+            Files.createDirectories(dir.resolve("weights"));
+            ModelProto.Builder b = p.toBuilder();
+            java.io.ByteArrayOutputStream bin = new java.io.ByteArrayOutputStream();
+            for (TensorProto.Builder t : b.getGraphBuilder().getInitializerBuilderList()) {
+                byte[] raw = t.getRawData().toByteArray();
+                t.clearRawData().setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                        .addExternalData(entry("location", "weights/lenet.bin")).addExternalData(entry("offset", Long.toString(bin.size())))
+                        .addExternalData(entry("length", Long.toString(raw.length)));
+                bin.write(raw);
+            }
+            Files.write(dir.resolve("weights/lenet.bin"), bin.toByteArray());
+            Path f = dir.resolve("lenet.onnx");
+            Files.write(f, b.build().toByteArray());
+            assertTrue(Files.size(f) < 10_000, "the weights are outside the model file");
+            try (Model back = OnnxImport.read(f, d)) {
+                float[] x = OnnxExportTest.input(m, 2, 9);
+                assertArrayEquals(TorchStateDictTest.predict(m, d, x, 2), TorchStateDictTest.predict(back, d, x, 2));
+            }
+            // Refused files allocate nothing on the device.
+            Files.write(dir.resolve("weights/lenet.bin"), java.util.Arrays.copyOf(bin.toByteArray(), 100));
+            long live = d.liveBuffers();
+            OnnxException e = assertThrows(OnnxException.class, () -> OnnxImport.read(f, d));
+            assertTrue(e.getMessage().contains("too few for"), e.getMessage());
+            assertEquals(live, d.liveBuffers());
+        }
+    }
+
+    private static StringStringEntryProto entry(String k, String v) {
+        return StringStringEntryProto.newBuilder().setKey(k).setValue(v).build();
     }
 
     @Test
