@@ -36,6 +36,7 @@ final class Ops {
         });
         TABLE.put("Constant", ShapeOps::constant);
         TABLE.put("Identity", ShapeOps::identity);
+        TABLE.put("Pad", ShapeOps::pad);
         TABLE.put("Cast", ShapeOps::cast);
         TABLE.put("Shape", ShapeOps::shape);
         TABLE.put("ConstantOfShape", ShapeOps::constantOfShape);

@@ -35,6 +35,8 @@ final class RnnOps {
 
     static void recurrent(Step s) throws IOException {
         Value xv = s.in(0);
+        // PyTorch drops the Transposes between two recurrent ops: X is then the first one's squeezed Y.
+        if (xv instanceof Rnn r && r.output() == 0 && r.squeezed()) xv = new TimeMajor(new Dyn(place(s, r, true), new int[] {r.steps(), r.units()}));
         s.require(xv instanceof TimeMajor, "input X must be a [N, T, F] value transposed with perm [1, 0, 2] (batch_first)");
         Dyn x = ((TimeMajor) xv).batchMajor();
         int steps = x.shape[0], f = x.shape[1];

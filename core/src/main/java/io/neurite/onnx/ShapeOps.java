@@ -50,6 +50,17 @@ final class ShapeOps {
         s.out(0, s.in(0));
     }
 
+    /** A Pad of zeros on every side (PyTorch writes one before an average pool) is an identity; other pads are refused. */
+    static void pad(Step s) throws IOException {
+        s.require(s.attrs.s("mode", "constant").equals("constant"), "mode " + s.attrs.s("mode", "") + " is not supported");
+        long[] pads = s.opset() >= 11 ? s.constant(1, "pads").longs() : s.attrs.ints("pads", new long[0]);
+        if (s.opset() < 11) s.attrs.f("value", 0);
+        s.require(!s.has(3), "axes are not supported");
+        s.require(Arrays.stream(pads).allMatch(p -> p == 0), "pads " + Arrays.toString(pads)
+                + " are not supported (only none; a convolution's or pool's own pads are)");
+        s.out(0, s.in(0));
+    }
+
     static void cast(Step s) throws IOException {
         long to = s.attrs.i("to", 0);
         boolean toFloat = to == TensorProto.DataType.FLOAT_VALUE || to == TensorProto.DataType.DOUBLE_VALUE;
