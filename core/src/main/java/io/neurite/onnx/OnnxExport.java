@@ -154,7 +154,8 @@ public final class OnnxExport {
                 g.node("BatchNormalization", name, ins, List.of(name), "epsilon", ((Number) c.get("epsilon")).floatValue(),
                         "momentum", ((Number) c.get("momentum")).floatValue());
             }
-            case Dropout _ -> g.node("Dropout", name, x, name);
+            case Dropout _ -> g.node("Dropout", name, List.of(x, g.floats(name + "/ratio", new int[0], new float[] {((Number) c.get("rate")).floatValue()})),
+                    List.of(name));
             case Embedding _ -> {
                 g.node("Cast", name + "/Cast", x, name + "/ids", "to", 7);
                 Parameter t = param(l, "embeddings");
