@@ -24,6 +24,7 @@ public abstract class Buffer implements AutoCloseable {
     private final DType dtype;
     private final long length;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile int[] range;
 
     protected Buffer(Device device, DType dtype, long length) {
         if (length < 0) throw new DeviceException("negative buffer length " + length);
@@ -71,6 +72,28 @@ public abstract class Buffer implements AutoCloseable {
         requireLength(src.length);
         check(DType.INT32, 0, src.length, "copyFrom");
         write(MemorySegment.ofArray(src), 0);
+        int min = Integer.MAX_VALUE, max = Integer.MIN_VALUE;
+        for (int v : src) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        range = new int[] {min, max};
+    }
+
+    /**
+     * The least and greatest value of this int32 buffer as the host last wrote it whole
+     * ({@link #copyFrom(int[])}), or null once a kernel or a partial copy may have changed it. A GPU
+     * backend checks labels and ids against it instead of reading them back, so a training step
+     * with labels from the host waits for nothing.
+     */
+    public final int[] hostRange() {
+        int[] r = range;
+        return r == null ? null : r.clone();
+    }
+
+    /** Called by the checked op set before an op writes this (int32) buffer. */
+    final void forgetRange() {
+        range = null;
     }
 
     /** Copies the bytes of src (little-endian elements of this buffer's dtype) in at element offset. */
@@ -80,6 +103,7 @@ public abstract class Buffer implements AutoCloseable {
             throw new DeviceException(this + ": segment of " + src.byteSize() + " bytes is not whole " + dtype + " elements");
         }
         check(dtype, offset, count, "copyFrom");
+        range = null;
         write(src, offset);
     }
 
@@ -87,6 +111,7 @@ public abstract class Buffer implements AutoCloseable {
     public final void copyTo(long offset, float[] dst, int dstOffset, int count) {
         check(DType.FLOAT32, offset, count, "copyTo");
         java.util.Objects.checkFromIndexSize(dstOffset, count, dst.length);
+        device.downloaded();
         read(offset, MemorySegment.ofArray(dst).asSlice((long) dstOffset * 4, (long) count * 4));
     }
 
@@ -94,6 +119,7 @@ public abstract class Buffer implements AutoCloseable {
     public final void copyTo(long offset, MemorySegment dst) {
         long count = dst.byteSize() / dtype.byteSize();
         check(dtype, offset, count, "copyTo");
+        device.downloaded();
         read(offset, dst);
     }
 
@@ -106,6 +132,7 @@ public abstract class Buffer implements AutoCloseable {
     public final int[] toIntArray() {
         check(DType.INT32, 0, length, "toIntArray");
         int[] out = new int[Math.toIntExact(length)];
+        device.downloaded();
         read(0, MemorySegment.ofArray(out));
         return out;
     }
@@ -150,6 +177,7 @@ public abstract class Buffer implements AutoCloseable {
         check(dtype, index, 1, "get");
         try (var arena = java.lang.foreign.Arena.ofConfined()) {
             MemorySegment one = arena.allocate(4);
+            device.downloaded();
             read(index, one);
             return dtype == DType.FLOAT32 ? one.get(ValueLayout.JAVA_FLOAT, 0) : one.get(ValueLayout.JAVA_INT, 0);
         }

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public abstract class Device implements AutoCloseable {
     private final DeviceInfo info;
     private final AtomicLong liveBuffers = new AtomicLong();
+    private final AtomicLong downloads = new AtomicLong();
     private volatile boolean closed;
     private Kernels checked;
 
@@ -92,6 +93,19 @@ public abstract class Device implements AutoCloseable {
     /** Buffers allocated and not yet closed; tests assert it returns to zero. */
     public final long liveBuffers() {
         return liveBuffers.get();
+    }
+
+    /**
+     * Reads of this device's buffers into host memory so far (copyTo, toFloatArray, get, a
+     * tensor's item()): each waits for the queue on a GPU, so a training loop keeps them off its
+     * per-batch path, and tests count them.
+     */
+    public final long downloads() {
+        return downloads.get();
+    }
+
+    final void downloaded() {
+        downloads.incrementAndGet();
     }
 
     final void released(Buffer b) {
