@@ -59,7 +59,7 @@ public abstract class Buffer implements AutoCloseable {
     public final void copyFrom(float[] src, int srcOffset, long offset, int count) {
         check(DType.FLOAT32, offset, count, "copyFrom");
         java.util.Objects.checkFromIndexSize(srcOffset, count, src.length);
-        write(MemorySegment.ofArray(src).asSlice((long) srcOffset * 4, (long) count * 4), offset);
+        timedWrite(MemorySegment.ofArray(src).asSlice((long) srcOffset * 4, (long) count * 4), offset);
     }
 
     /** Fills the buffer from a host array of exactly its length. */
@@ -71,7 +71,7 @@ public abstract class Buffer implements AutoCloseable {
     public final void copyFrom(int[] src) {
         requireLength(src.length);
         check(DType.INT32, 0, src.length, "copyFrom");
-        write(MemorySegment.ofArray(src), 0);
+        timedWrite(MemorySegment.ofArray(src), 0);
         int min = Integer.MAX_VALUE, max = Integer.MIN_VALUE;
         for (int v : src) {
             min = Math.min(min, v);
@@ -104,23 +104,21 @@ public abstract class Buffer implements AutoCloseable {
         }
         check(dtype, offset, count, "copyFrom");
         range = null;
-        write(src, offset);
+        timedWrite(src, offset);
     }
 
     /** Copies count floats from this buffer at offset into dst[dstOffset..]. */
     public final void copyTo(long offset, float[] dst, int dstOffset, int count) {
         check(DType.FLOAT32, offset, count, "copyTo");
         java.util.Objects.checkFromIndexSize(dstOffset, count, dst.length);
-        device.downloaded();
-        read(offset, MemorySegment.ofArray(dst).asSlice((long) dstOffset * 4, (long) count * 4));
+        timedRead(offset, MemorySegment.ofArray(dst).asSlice((long) dstOffset * 4, (long) count * 4));
     }
 
     /** Copies into dst, which holds whole elements, from element offset. */
     public final void copyTo(long offset, MemorySegment dst) {
         long count = dst.byteSize() / dtype.byteSize();
         check(dtype, offset, count, "copyTo");
-        device.downloaded();
-        read(offset, dst);
+        timedRead(offset, dst);
     }
 
     public final float[] toFloatArray() {
@@ -132,8 +130,7 @@ public abstract class Buffer implements AutoCloseable {
     public final int[] toIntArray() {
         check(DType.INT32, 0, length, "toIntArray");
         int[] out = new int[Math.toIntExact(length)];
-        device.downloaded();
-        read(0, MemorySegment.ofArray(out));
+        timedRead(0, MemorySegment.ofArray(out));
         return out;
     }
 
@@ -163,6 +160,18 @@ public abstract class Buffer implements AutoCloseable {
         }
     }
 
+    private void timedWrite(MemorySegment src, long offset) {
+        long t0 = System.nanoTime();
+        write(src, offset);
+        device.uploaded(src.byteSize(), System.nanoTime() - t0);
+    }
+
+    private void timedRead(long offset, MemorySegment dst) {
+        long t0 = System.nanoTime();
+        read(offset, dst);
+        device.downloaded(dst.byteSize(), System.nanoTime() - t0);
+    }
+
     /** Copies src's bytes into the buffer starting at element offset; arguments are checked. */
     protected abstract void write(MemorySegment src, long offset);
 
@@ -177,8 +186,7 @@ public abstract class Buffer implements AutoCloseable {
         check(dtype, index, 1, "get");
         try (var arena = java.lang.foreign.Arena.ofConfined()) {
             MemorySegment one = arena.allocate(4);
-            device.downloaded();
-            read(index, one);
+            timedRead(index, one);
             return dtype == DType.FLOAT32 ? one.get(ValueLayout.JAVA_FLOAT, 0) : one.get(ValueLayout.JAVA_INT, 0);
         }
     }

@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public abstract class Device implements AutoCloseable {
     private final DeviceInfo info;
     private final AtomicLong liveBuffers = new AtomicLong();
-    private final AtomicLong downloads = new AtomicLong();
+    private final Counters counters = new Counters();
+    private volatile boolean profiling;
+    private Kernels timed;
     private volatile boolean closed;
     private Kernels checked;
 
@@ -101,11 +103,30 @@ public abstract class Device implements AutoCloseable {
      * per-batch path, and tests count them.
      */
     public final long downloads() {
-        return downloads.get();
+        return counters.downloads();
     }
 
-    final void downloaded() {
-        downloads.incrementAndGet();
+    final void downloaded(long bytes, long nanos) {
+        counters.downloaded(bytes, nanos);
+    }
+
+    final void uploaded(long bytes, long nanos) {
+        counters.uploaded(bytes, nanos);
+    }
+
+    /** Counts one kernel launch of a GPU backend, for {@link #profile()}. */
+    protected final void launched() {
+        counters.launched();
+    }
+
+    /** Ops, launches, copies and waits so far ({@link Profile}); op time only while {@link #profileOps} is on. */
+    public final Profile profile() {
+        return counters.snapshot();
+    }
+
+    /** Turns the counting and timing of every op call on or off (off by default: it costs a reflective call an op). */
+    public final synchronized void profileOps(boolean on) {
+        profiling = on;
     }
 
     final void released(Buffer b) {
@@ -116,7 +137,9 @@ public abstract class Device implements AutoCloseable {
     public final synchronized Kernels ops() {
         requireOpen();
         if (checked == null) checked = new CheckedKernels(this, kernels());
-        return checked;
+        if (!profiling) return checked;
+        if (timed == null) timed = counters.timed(checked);
+        return timed;
     }
 
     /** Whether this device implements op; {@link #ops()} refuses the others with a clear message. */
@@ -130,7 +153,17 @@ public abstract class Device implements AutoCloseable {
     }
 
     /** Waits until every queued op and copy has finished. */
-    public abstract void synchronize();
+    public final void synchronize() {
+        long t0 = System.nanoTime();
+        try {
+            synchronizeDevice();
+        } finally {
+            counters.waited(System.nanoTime() - t0);
+        }
+    }
+
+    /** The backend's {@link #synchronize()}. */
+    protected abstract void synchronizeDevice();
 
     /** Releases the device context. Buffers still open are reported and then unusable. */
     @Override

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.neurite.data.Dataset;
+import io.neurite.device.Profile;
 import io.neurite.nn.Model;
 import io.neurite.optim.Adam;
 import io.neurite.optim.Optimizer;
@@ -44,6 +45,26 @@ public abstract class HostReadBehaviour extends DeviceSuite {
                 assertTrue(h.get("accuracy").getLast() > 0.2, "it still learns and reports: " + h.get("accuracy"));
                 assertEquals(EPOCHS * SAMPLES / BATCH, o.iterations());
             }
+        }
+    }
+
+    @Test
+    void theProfileCountsWhatTheStepsDid() {
+        try (Model m = CheckpointFixtures.mlp().build(device, 9); Optimizer o = new Adam(1e-3f)) {
+            Trainer t = new Trainer(m, o, Loss.sparseCategoricalCrossentropy().fromLogits()).output(quiet());
+            device.profileOps(true);
+            Profile before = device.profile();
+            long reads = device.downloads();
+            t.fit(CheckpointFixtures.patterns(64, 10), new FitOptions().batchSize(8).epochs(1).verbose(0).stopOnNonFinite(false));
+            Profile p = device.profile().since(before);
+            device.profileOps(false);
+            assertEquals(device.downloads() - reads, p.downloads());
+            assertTrue(p.uploads() >= 2 * 8 && p.uploadBytes() >= 64 * 64 * 4, "features and labels of 8 batches: " + p);
+            assertTrue(p.ops() >= 8 * 5 && p.opNanos() > 0, "forward, loss, backward and update ops of 8 batches: " + p);
+            assertTrue(onReference() ? p.launches() == 0 : p.launches() >= 8 * 5, "kernel launches: " + p);
+            long opsOff = device.profile().ops();
+            t.evaluate(CheckpointFixtures.patterns(16, 11), 8);
+            assertEquals(opsOff, device.profile().ops(), "op calls are counted only while profiling");
         }
     }
 
