@@ -10,7 +10,7 @@ package io.neurite.device;
  * <pre>{@code
  * device.profileOps(true);
  * Profile before = device.profile();
- * trainer.fit(data, options);
+ * trainer.fit(data, new FitOptions().epochs(1));
  * Profile p = device.profile().since(before); // p.opNanos() / steps: time in ops a step
  * }</pre>
  *
