@@ -69,6 +69,7 @@ final class CheckedKernels extends CheckedTrainingKernels {
     public void fill(Buffer x, float value) {
         op(Op.FILL);
         buf(Op.FILL, "x", x, 0, x == null ? DType.FLOAT32 : x.dtype());
+        x.forgetRange();
         device.call(() -> k.fill(x, value));
     }
 
@@ -120,7 +121,10 @@ final class CheckedKernels extends CheckedTrainingKernels {
     @Override
     public void maxPool2dForward(Pool2dSpec s, Buffer x, Buffer y, Buffer indices) {
         pool(Op.MAX_POOL2D, s, x, y);
-        if (indices != null) i(Op.MAX_POOL2D, "indices", indices, s.outputLength());
+        if (indices != null) {
+            i(Op.MAX_POOL2D, "indices", indices, s.outputLength());
+            indices.forgetRange();
+        }
         device.call(() -> k.maxPool2dForward(s, x, y, indices));
     }
 
@@ -234,6 +238,7 @@ final class CheckedKernels extends CheckedTrainingKernels {
         Broadcast span = new Broadcast(shape, srcStrides, dstStrides);
         buf(Op.COPY, "src", src, srcOffset + span.spanOf(srcStrides), src == null ? DType.FLOAT32 : src.dtype());
         buf(Op.COPY, "dst", dst, dstOffset + span.spanOf(dstStrides), src.dtype());
+        dst.forgetRange();
         device.call(() -> k.copy(shape.clone(), src, srcOffset, srcStrides.clone(), dst, dstOffset, dstStrides.clone()));
     }
 
@@ -243,6 +248,7 @@ final class CheckedKernels extends CheckedTrainingKernels {
         positive(Op.ARGMAX, rows, cols);
         f(Op.ARGMAX, "x", x, (long) rows * cols);
         i(Op.ARGMAX, "out", out, rows);
+        out.forgetRange();
         device.call(() -> k.argmax(rows, cols, x, out));
     }
 
@@ -253,6 +259,18 @@ final class CheckedKernels extends CheckedTrainingKernels {
         f(Op.COUNT_CORRECT, "x", x, (long) rows * cols);
         i(Op.COUNT_CORRECT, "labels", labels, rows);
         i(Op.COUNT_CORRECT, "count", count, 1);
+        count.forgetRange();
         device.call(() -> k.countCorrect(rows, cols, x, labels, count));
+    }
+
+    @Override
+    public void trainingTotals(int samples, int batch, Buffer loss, Buffer correct, Buffer totals) {
+        op(Op.TRAINING_TOTALS);
+        positive(Op.TRAINING_TOTALS, samples);
+        if (batch < 1) throw new DeviceException("TRAINING_TOTALS: batch " + batch + " (batches count from 1)");
+        f(Op.TRAINING_TOTALS, "loss", loss, 1);
+        if (correct != null) i(Op.TRAINING_TOTALS, "correct", correct, 1);
+        f(Op.TRAINING_TOTALS, "totals", totals, TOTALS);
+        device.call(() -> k.trainingTotals(samples, batch, loss, correct, totals));
     }
 }

@@ -27,6 +27,9 @@ public abstract class Device implements AutoCloseable {
     private final AtomicLong liveBuffers = new AtomicLong();
     /** Ops and copies running now: {@link #close()} waits for them before it frees the native context. */
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final Counters counters = new Counters();
+    private volatile boolean profiling;
+    private Kernels timed;
     private volatile boolean closed;
     private boolean released;
     /** Not the device's own monitor: a call waited for may itself need {@link #ops()}. */
@@ -101,6 +104,38 @@ public abstract class Device implements AutoCloseable {
         return liveBuffers.get();
     }
 
+    /**
+     * Reads of this device's buffers into host memory so far (copyTo, toFloatArray, get, a
+     * tensor's item()): each waits for the queue on a GPU, so a training loop keeps them off its
+     * per-batch path, and tests count them.
+     */
+    public final long downloads() {
+        return counters.downloads();
+    }
+
+    final void downloaded(long bytes, long nanos) {
+        counters.downloaded(bytes, nanos);
+    }
+
+    final void uploaded(long bytes, long nanos) {
+        counters.uploaded(bytes, nanos);
+    }
+
+    /** Counts one kernel launch of a GPU backend, for {@link #profile()}. */
+    protected final void launched() {
+        counters.launched();
+    }
+
+    /** Ops, launches, copies and waits so far ({@link Profile}); op time only while {@link #profileOps} is on. */
+    public final Profile profile() {
+        return counters.snapshot();
+    }
+
+    /** Turns the counting and timing of every op call on or off (off by default: it costs a reflective call an op). */
+    public final synchronized void profileOps(boolean on) {
+        profiling = on;
+    }
+
     final void released(Buffer b) {
         liveBuffers.decrementAndGet();
     }
@@ -109,7 +144,9 @@ public abstract class Device implements AutoCloseable {
     public final synchronized Kernels ops() {
         requireOpen();
         if (checked == null) checked = new CheckedKernels(this, kernels());
-        return checked;
+        if (!profiling) return checked;
+        if (timed == null) timed = counters.timed(checked);
+        return timed;
     }
 
     /** Whether this device implements op; {@link #ops()} refuses the others with a clear message. */
@@ -123,7 +160,17 @@ public abstract class Device implements AutoCloseable {
     }
 
     /** Waits until every queued op and copy has finished. */
-    public abstract void synchronize();
+    public final void synchronize() {
+        long t0 = System.nanoTime();
+        try {
+            synchronizeDevice();
+        } finally {
+            counters.waited(System.nanoTime() - t0);
+        }
+    }
+
+    /** The backend's {@link #synchronize()}. */
+    protected abstract void synchronizeDevice();
 
     /**
      * Releases the device context. Buffers still open are reported and then unusable. New ops and
