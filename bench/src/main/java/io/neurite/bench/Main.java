@@ -23,9 +23,10 @@ import java.util.stream.Collectors;
  *   <li>{@code devices}: every backend, available or not with the reason, and each device</li>
  *   <li>{@code gemm --device D --n N [--json FILE]}: square SGEMM, median GFLOP/s</li>
  *   <li>{@code conv --device D [--json FILE]}: LeNet-5 and a 64-channel 3x3 layer, forward and backward</li>
- *   <li>{@code mnist [--model mlp|lenet|lstm|FILE.json] ...}: the main job: train on MNIST, report images/s and accuracy</li>
+ *   <li>{@code mnist [--model mlp|lenet|lstm|FILE.json|FILE.onnx] ...}: the main job: train on MNIST, report images/s and accuracy</li>
  *   <li>{@code summary --model mlp|lenet|lstm|FILE.json}: the model summary</li>
  *   <li>{@code explain [--model M] [--weights DIR] ...}: saliency, occlusion, Grad-CAM, filters, feature maps and the confusion matrix as PNGs</li>
+ *   <li>{@code onnx F.onnx [--device D]}: an ONNX file imported, as the model summary, or every node that does not import</li>
  * </ul>
  * Bad input (a missing or corrupt file, a bad option value, an unknown model or device) ends with
  * one line on standard error, {@code error: REASON}, naming the file or option, and exit status 2;
@@ -62,8 +63,9 @@ public final class Main {
                 case "mnist" -> MnistCommand.run(rest);
                 case "summary" -> SummaryCommand.run(rest);
                 case "explain" -> ExplainCommand.run(rest);
+                case "onnx" -> OnnxCommand.run(rest);
                 default -> {
-                    err.println("error: unknown subcommand '" + argv[0] + "': use devices, gemm, conv, mnist, summary or explain (--help lists their options)");
+                    err.println("error: unknown subcommand '" + argv[0] + "': use devices, gemm, conv, mnist, summary, explain or onnx (--help lists their options)");
                     yield 2;
                 }
             };
@@ -131,6 +133,8 @@ public final class Main {
               gemm --device D --n N [--json F] square SGEMM: median GFLOP/s, checked against the CPU
               conv --device D [--json F]       LeNet-5 layer shapes and a 64-channel 3x3 on 56x56, forward and backward
               summary [--model M] [--seed S]   the summary of model M (as mnist's --model), built on cpu:0
+              onnx F.onnx [--device D]         an ONNX file imported: its model summary, or every node that does
+                                               not import (name, op type, what is missing; exit status 2)
               explain [options]                pictures of what an MNIST model sees, as PNGs and an index.md in --out
                 --model mlp|lenet|F.json       the model to train briefly (default lenet), unless --weights is given
                 --weights DIR                  a checkpoint that mnist --save wrote (model.json and weights)
@@ -139,7 +143,8 @@ public final class Main {
                 --layer NAME                   the convolution for Grad-CAM (the last one); --patch P --stride S
                                                of occlusion (4, 1)
               mnist [options]                  train on MNIST, then report device, img/s, accuracy and memory
-                --model mlp|lenet|lstm|F.json  the model (default lenet; a JSON model file as ModelJson writes)
+                --model mlp|lenet|lstm|F.json  the model (default lenet; a JSON model file as ModelJson writes,
+                                               or F.onnx: an ONNX model imported with its weights, fine-tuned)
                 --device D                     cpu:0, opencl:0, cuda:0... (default: the best device here)
                 --epochs N                     epochs to train, counted from the start when resuming (default 3)
                 --batch B                      batch size, 1 to the training-set size (default: mlp 32, lenet
@@ -163,6 +168,7 @@ public final class Main {
                 --resume DIR                   continue from a --save checkpoint (model, optimiser, epoch, generators)
                 --json F                       write the results as JSON (device, model, epochs, batch,
                                                train_images_per_sec, eval_images_per_sec, eval_accuracy, ...)
+                --export-onnx F.onnx           write the trained model as ONNX (opset 17)
                 --plot F.png                   loss and accuracy per epoch, training and validation, as a PNG
                                                (--json, --plot and --save are checked before training: a probe
                                                file is created, renamed and deleted where each will be written)

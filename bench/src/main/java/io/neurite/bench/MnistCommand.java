@@ -82,7 +82,7 @@ final class MnistCommand {
         if (a.get("--device", null) != null && a.get("--devices", null) != null) throw new IllegalArgumentException("mnist: --device or --devices, not both");
         List<Device> devices = a.get("--devices", null) == null ? null : DataParallel.devices(a.get("--devices", null));
         try (Device device = devices != null ? devices.getFirst() : a.get("--device", null) != null ? Devices.get(a.get("--device", null)) : Devices.best();
-             Model model = architecture(modelName, resume).build(device, seed);
+             Model model = model(modelName, resume, device, seed);
              Optimizer opt = optimizer(optName, lr);
              Closeables others = new Closeables(devices)) {
             System.out.println("device: " + device);
@@ -120,7 +120,7 @@ final class MnistCommand {
             DataParallel parallel = devices == null ? null : others.add(new DataParallel(model, opt, Loss.sparseCategoricalCrossentropy().fromLogits(), devices));
             Trainer trainer = parallel != null ? parallel.trainer() : new Trainer(model, opt, Loss.sparseCategoricalCrossentropy().fromLogits());
             if (parallel != null) System.out.println("data-parallel: " + parallel.replicas().size() + " replicas on " + a.get("--devices", null));
-            double warmedUp = warmUp(warmup, () -> architecture(modelName, resume).build(device, seed + 1), optName, lr, batch, data.train());
+            double warmedUp = warmUp(warmup, () -> model(modelName, resume, device, seed + 1), optName, lr, batch, data.train());
             ProfileReport profile = a.flag("--profile") ? new ProfileReport(device, opt.iterations()) : null;
             History h = fit(trainer, data.train(), fit);
             Map<String, Object> profiled = profile == null ? null : profile.finish(opt.iterations());
@@ -170,6 +170,18 @@ final class MnistCommand {
         return 0;
     }
 
+    /** The built model: --model's (an ONNX file imported with its weights), or the checkpoint's when resuming. */
+    private static Model model(String name, Path resume, Device device, long seed) throws IOException {
+        if (resume != null || !name.endsWith(".onnx")) return architecture(name, resume).build(device, seed);
+        Model m = io.neurite.onnx.OnnxImport.read(Path.of(name), device);
+        if (!java.util.Arrays.equals(m.inputShape(), new int[] {1, 28, 28}) || !java.util.Arrays.equals(m.outputShape(), new int[] {10})) {
+            String shapes = java.util.Arrays.toString(m.inputShape()) + " to " + java.util.Arrays.toString(m.outputShape());
+            m.close();
+            throw new IllegalArgumentException("mnist: " + name + " maps " + shapes + " per sample; MNIST needs [1, 28, 28] images to [10] logits");
+        }
+        return m;
+    }
+
     /** The model of --model (mlp, lenet or a model JSON file), or the checkpoint's when resuming. */
     private static Model architecture(String name, Path resume) throws IOException {
         if (resume != null) return Checkpoint.readModel(resume);
@@ -190,7 +202,7 @@ final class MnistCommand {
             throw new IllegalArgumentException("mnist: " + resume.resolve(Checkpoint.TRAINING) + ": notes \"lr\": \"" + lr
                     + "\", which is not a positive finite learning rate");
         }
-        return model.endsWith(".json") ? new MnistModels.Settings(64, "adam", 1e-3f) : MnistModels.defaults(model);
+        return model.endsWith(".json") || model.endsWith(".onnx") ? new MnistModels.Settings(64, "adam", 1e-3f) : MnistModels.defaults(model);
     }
 
     /** --resume: weights, optimiser state, epoch and generators from the checkpoint; fit continues where it stopped. */

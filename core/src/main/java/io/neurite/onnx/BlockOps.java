@@ -58,7 +58,9 @@ final class BlockOps {
             rate = s.has(1) ? s.constant(1, "ratio").floats()[0] : 0.5f;
             s.require(!s.has(2) || s.constant(2, "training_mode").floats()[0] == 0, "training_mode true is not supported");
         }
-        if (s.opset() < 7) s.attrs.i("is_test", 0);
+        if (s.opset() < 7) s.require(s.attrs.i("is_test", 0) == 1, "is_test=0 (training) is not supported");
+        // Masks come from the layer's own seeded generator; ONNX's seed only matters in training mode, which is refused.
+        s.attrs.i("seed", 0);
         s.require(s.node.getOutputCount() < 2 || !s.graph.used(s.output(1)), "the mask output is not supported");
         s.emit(new Dropout(rate), x.shape, s.node(0));
     }

@@ -84,7 +84,7 @@ final class GraphImport {
     }
 
     private void convert(NodeProto n) {
-        String name = n.getName().isEmpty() ? n.getOutput(0) : n.getName();
+        String name = n.getName().isEmpty() ? n.getOutputList().stream().filter(o -> !o.isEmpty()).findFirst().orElse("") : n.getName();
         Converter c = Ops.find(n.getOpType());
         if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
             fail(n, name, "domain '" + n.getDomain() + "' is not supported (only ONNX's own operators)");

@@ -20,11 +20,12 @@ import onnx.Onnx.ValueInfoProto;
 
 /**
  * Reads an ONNX file into an unbuilt model: the protobuf (bounded by its 2 GiB limit, a corrupt
- * or truncated one refused naming the file), the opset (7 to {@value #MAX_OPSET}), every
+ * or truncated one refused naming the file), the opset (1 to {@value #MAX_OPSET}), every
  * initialiser checked without decoding it, the one input, then the graph's conversion.
  */
 final class GraphReader {
-    static final int MIN_OPSET = 7, MAX_OPSET = 17;
+    // Opsets before 7 are read too: where an op's form differs its attributes differ, and an attribute the import does not know is refused.
+    static final int MIN_OPSET = 1, MAX_OPSET = 17;
 
     /** An unbuilt model and what loads its weights once it is built. */
     record Read(Model model, GraphImport graph) {

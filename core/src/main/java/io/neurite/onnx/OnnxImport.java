@@ -9,7 +9,7 @@ import java.util.Set;
 import onnx.Onnx.ModelProto;
 
 /**
- * Reads an ONNX model (opset 7 to 17) into a Neurite functional model built on any device, for
+ * Reads an ONNX model (opset 1 to 17) into a Neurite functional model built on any device, for
  * inference and for further training: each ONNX op becomes the Neurite layer that computes the
  * same, with the weights copied bit for bit (transposed or with gates reordered where Neurite's
  * layout is Keras'), and layers named after the ONNX values they compute.
