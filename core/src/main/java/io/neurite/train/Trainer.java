@@ -102,8 +102,7 @@ public final class Trainer {
             for (int epoch = o.initialEpoch; epoch < o.epochs && !stop; epoch++) {
                 for (Callback c : o.callbacks) c.onEpochBegin(this, epoch);
                 progress.startEpoch(epoch, o.epochs);
-                int[] order = o.shuffle ? train.shuffledOrder(o.seed * 1_000_003L + epoch) : train.shuffledOrder(0);
-                if (!o.shuffle) for (int i = 0; i < order.length; i++) order[i] = i;
+                int[] order = epochOrder(train, o.shuffle, o.seed, epoch);
                 Map<String, Double> logs = new LinkedHashMap<>();
                 logs.put("lr", (double) optimizer.learningRate());
                 totals.reset();
@@ -152,6 +151,17 @@ public final class Trainer {
             }
         }
         return false;
+    }
+
+    /**
+     * The order in which fit visits the samples in an epoch (from 0): a shuffle seeded by the seed
+     * and the epoch, or 0, 1, 2... Other training loops (the Spark trainer) use it to see the
+     * batches fit would see.
+     */
+    public static int[] epochOrder(Dataset data, boolean shuffle, long seed, int epoch) {
+        int[] order = data.shuffledOrder(shuffle ? seed * 1_000_003L + epoch : 0);
+        if (!shuffle) for (int i = 0; i < order.length; i++) order[i] = i;
+        return order;
     }
 
     /** The end of the batch that starts at from: a batch larger than the data is one batch of all of it (as Keras). */
