@@ -38,7 +38,7 @@ import scala.reflect.ClassTag$;
  * step (measured); each task returns its own losses and the driver adds them.
  *
  * <pre>{@code
- * JavaSparkContext sc = new JavaSparkContext(new SparkConf().setAppName("lenet"));
+ * JavaSparkContext sc = new JavaSparkContext(new org.apache.spark.SparkConf().setAppName("lenet"));   // spark-submit sets the master
  * Model model = new Sequential(Input.of(1, 28, 28), new Conv2d(6, 5).padding("same").activation("relu"), new MaxPooling2d(2),
  *         new Conv2d(16, 5).activation("relu"), new MaxPooling2d(2), new Flatten(),
  *         new Dense(120).activation("relu"), new Dense(84).activation("relu"), new Dense(10)).build(Devices.get("cpu:0"), 42);
