@@ -36,7 +36,7 @@ kill "$pid"; wait "$pid" 2>/dev/null || true
 if grep -q '^error:' "$out/train.log"; then grep '^error:' "$out/train.log"; exit 1; fi
 
 epochs=$(saved_epochs)
-"$java" "${flags[@]}" -jar "$jar" mnist --resume "$out/checkpoint" --epochs $(( epochs + 1 )) --warmup 0 \
+"$java" "${flags[@]}" -jar "$jar" mnist --device "$device" --resume "$out/checkpoint" --epochs $(( epochs + 1 )) --warmup 0 \
     >"$out/resume.log" 2>&1 || { echo "soak: resuming the last checkpoint failed"; tail -3 "$out/resume.log"; exit 1; }
 
 # Growth: the largest sample after the first quarter against the first sample after it.
@@ -44,7 +44,7 @@ awk -v q=$(( seconds / 4 )) -v max=$(( max_growth_mb * 1024 )) -v dev="$device" 
   NR > 1 && $1 >= q { if (!base) base = $2; if ($2 > peak) peak = $2 }
   NR == 2 { first = $2 }
   END {
-    printf "soak %s: %d epochs saved; RSS %.1f MB at start, %.1f MB after warm-up, peak %.1f MB after (+%.1f MB)\n",
+    printf "soak %s: %d epochs saved; RSS %.1f MiB at start, %.1f MiB after warm-up, peak %.1f MiB after (+%.1f MiB)\n",
            dev, ep, first / 1024, base / 1024, peak / 1024, (peak - base) / 1024
     exit (peak - base > max) ? 1 : 0
   }' "$out/rss.txt"
