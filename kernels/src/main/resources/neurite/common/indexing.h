@@ -45,3 +45,28 @@ KERNEL count_correct(int rows, int cols, GLOBAL const float* x, GLOBAL const int
     float total = group_sum(buf, acc);
     if (LID(0) == 0) count[0] = (int) total;
 }
+
+/* t[0] += v with Kahan's compensation in t[1], in the CPU backend's order (no reassociation: nvcc and OpenCL keep it). */
+FN void kahan_add(GLOBAL float* t, float v) {
+    float y = v - t[1];
+    float s = t[0] + y;
+    t[1] = (s - t[0]) - y;
+    t[0] = s;
+}
+
+/*
+ * One batch into a training loop's running totals (Kernels.trainingTotals): the loss sum, the
+ * correct count, the first batch whose loss was not finite. One thread: a few flops, so the loop
+ * waits for nothing and reads the totals only when it shows them.
+ */
+KERNEL training_totals(int samples, int batch, int counted, GLOBAL const float* loss, GLOBAL const int* correct,
+                       GLOBAL float* totals) {
+    if (GID(0) != 0) return;
+    float l = loss[0];
+    kahan_add(totals, (float) samples * l);
+    if (!isfinite(l) && totals[4] == 0.0f) {
+        totals[4] = (float) batch;
+        totals[5] = l;
+    }
+    if (counted) kahan_add(totals + 2, (float) correct[0]);
+}

@@ -31,7 +31,7 @@ final class CpuDevice extends Device {
     }
 
     @Override
-    public void synchronize() {
+    protected void synchronizeDevice() {
         // Every CPU op has finished when it returns.
     }
 

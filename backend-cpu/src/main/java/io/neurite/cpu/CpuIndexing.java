@@ -64,6 +64,23 @@ final class CpuIndexing {
         count[0] = correct;
     }
 
+    /** {@code Kernels#trainingTotals}, in the order and float arithmetic the GPU kernel uses. */
+    static void trainingTotals(int samples, int batch, float loss, int[] correct, float[] totals) {
+        kahanAdd(totals, 0, (float) samples * loss);
+        if (!Float.isFinite(loss) && totals[4] == 0) {
+            totals[4] = batch;
+            totals[5] = loss;
+        }
+        if (correct != null) kahanAdd(totals, 2, (float) correct[0]);
+    }
+
+    private static void kahanAdd(float[] t, int at, float v) {
+        float y = v - t[at + 1];
+        float s = t[at] + y;
+        t[at + 1] = (s - t[at]) - y;
+        t[at] = s;
+    }
+
     /**
      * The first column holding row r's maximum, or -1 for an empty row. A strict comparison keeps
      * the first of tied values; NaN compares false, so a NaN wins only from the first column.

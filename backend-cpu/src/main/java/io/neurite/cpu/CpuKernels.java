@@ -198,6 +198,12 @@ final class CpuKernels implements Kernels {
     }
 
     @Override
+    public void trainingTotals(int samples, int batch, Buffer loss, Buffer correct, Buffer totals) {
+        CpuIndexing.trainingTotals(samples, batch, CpuBuffer.f(loss)[0], correct == null ? null : CpuBuffer.i(correct),
+                CpuBuffer.f(totals));
+    }
+
+    @Override
     public void lstmCellForward(int batch, int units, int t, Buffer gates, Buffer rec, Buffer bias, Buffer c, Buffer h, Buffer hNext) {
         CpuRecurrent.lstmForward(batch, units, t, CpuBuffer.f(gates), CpuBuffer.f(rec), CpuBuffer.f(bias), CpuBuffer.f(c),
                 CpuBuffer.f(h), CpuBuffer.f(hNext));

@@ -158,6 +158,8 @@ public final class Main {
                 --download                     fetch the four files (checksums verified) into --data DIR, or into
                                                $NEURITE_HOME/datasets/mnist or ~/.neurite/datasets/mnist
                 --augment                      random rotation 10 degrees, shifts 0.1, zoom 0.1 on training batches
+                --profile                      after training, where a step's time went: host work, ops, kernel
+                                               launches, uploads, downloads, waits (per step)
                 --seed S                       weights, shuffling and augmentation (default 42)
                 --warmup SECONDS               train a throwaway copy of the model this long first, so the timed
                                                epochs run JIT-compiled code (default 2; 0 skips it)

@@ -47,7 +47,7 @@ final class MnistCommand {
 
     static int run(List<String> argv) throws IOException {
         Args a = new Args("mnist", argv, Set.of("--model", "--device", "--devices", "--epochs", "--batch", "--lr", "--optimizer", "--data",
-                "--seed", "--json", "--plot", "--save", "--resume", "--warmup", "--export-onnx"), Set.of("--download", "--augment"));
+                "--seed", "--json", "--plot", "--save", "--resume", "--warmup", "--export-onnx"), Set.of("--download", "--augment", "--profile"));
         // Before minutes of training, not after.
         if (a.get("--json", null) != null) OutputFiles.checkWritable("--json", Path.of(a.get("--json", null)));
         if (a.get("--plot", null) != null) OutputFiles.checkWritable("--plot", Path.of(a.get("--plot", null)));
@@ -121,7 +121,9 @@ final class MnistCommand {
             Trainer trainer = parallel != null ? parallel.trainer() : new Trainer(model, opt, Loss.sparseCategoricalCrossentropy().fromLogits());
             if (parallel != null) System.out.println("data-parallel: " + parallel.replicas().size() + " replicas on " + a.get("--devices", null));
             double warmedUp = warmUp(warmup, () -> model(modelName, resume, device, seed + 1), optName, lr, batch, data.train());
+            ProfileReport profile = a.flag("--profile") ? new ProfileReport(device, opt.iterations()) : null;
             History h = fit(trainer, data.train(), fit);
+            Map<String, Object> profiled = profile == null ? null : profile.finish(opt.iterations());
             Map<String, Double> eval = trainer.evaluate(data.test(), 256);
             double[] evalTimes = new double[5];
             for (int i = 0; i < evalTimes.length; i++) {
@@ -153,6 +155,7 @@ final class MnistCommand {
             result.put("train_loss_by_epoch", h.get("loss"));
             result.put("peak_heap_mib", peakHeapMib());
             result.put("native_mib", nativeMib());
+            if (profiled != null) result.put("profile", profiled);
             printTable(result);
             if (a.get("--json", null) != null) OutputFiles.writeJson(a.get("--json", null), result);
             if (a.get("--export-onnx", null) != null) {

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 
 /**
  * Fetches the four MNIST files into a cache directory ({@code $NEURITE_HOME/datasets/mnist}, or
- * {@code ~/.neurite/datasets/mnist}), trying each mirror in turn and checking each file's MD5.
+ * {@code ~/.neurite/datasets/mnist}), trying each mirror in turn and checking each file's SHA-256.
  * A file already present with the right checksum is kept; anything else is downloaded again.
  * Each download goes to a hidden temporary file in the same directory, renamed into place only
  * once its length and checksum are right, so an interrupted or failed download never leaves a
@@ -39,8 +39,8 @@ public final class MnistDownload {
             "https://storage.googleapis.com/cvdf-datasets/mnist/");
 
     /**
-     * MD5 of each gzipped file, as torchvision's MNIST.resources lists them; the t10k ones are
-     * also checked against the copies this project carries.
+     * MD5 of each gzipped file, as torchvision's MNIST.resources lists them: kept for users who
+     * compare with torchvision's cache; the standard download checks {@link #SHA256}.
      */
     public static final Map<String, String> MD5 = Map.of(
             Mnist.TRAIN_IMAGES + ".gz", "f68b3c2dcbeaaa9fbdd348bbdeb94873",
@@ -49,22 +49,19 @@ public final class MnistDownload {
             Mnist.TEST_LABELS + ".gz", "ec29112dd5afa0611ce80d1b7f02629c");
 
     /**
-     * SHA-256 of the gzipped files where this project could compute it from real copies: the
-     * t10k files (those it carries). The train files have only torchvision's MD5 above, until
-     * someone computes theirs from the official files.
+     * SHA-256 of each gzipped file. The t10k ones were computed from the copies this project
+     * carries; the train ones are the digests TensorFlow Datasets and other independent
+     * downloaders publish for the same official files (9,912,422 and 28,881 bytes), which agree
+     * with each other and, for t10k, with ours.
      */
     public static final Map<String, String> SHA256 = Map.of(
+            Mnist.TRAIN_IMAGES + ".gz", "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+            Mnist.TRAIN_LABELS + ".gz", "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
             Mnist.TEST_IMAGES + ".gz", "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
             Mnist.TEST_LABELS + ".gz", "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6");
 
-    /** What the standard download checks: each file's SHA-256 where known, else its MD5. */
-    public static final Map<String, String> CHECKSUMS = checksums();
-
-    private static Map<String, String> checksums() {
-        Map<String, String> m = new TreeMap<>(MD5);
-        m.putAll(SHA256);
-        return java.util.Collections.unmodifiableMap(m);
-    }
+    /** What the standard download checks: every file's SHA-256 (MD5 alone is not collision-resistant). */
+    public static final Map<String, String> CHECKSUMS = java.util.Collections.unmodifiableMap(new TreeMap<>(SHA256));
 
     private static final String PART = ".part";
     private final Path dir;
@@ -146,7 +143,7 @@ public final class MnistDownload {
         throw new IOException("cannot download " + name + " into " + dir + " from any mirror: " + String.join("; ", failures));
     }
 
-    /** Streams url into part, checking the length the server announced and the MD5; returns the byte count. */
+    /** Streams url into part, checking the length the server announced and the checksum; returns the byte count. */
     private long download(String url, Path part, String expected) throws IOException {
         HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
         c.setConnectTimeout(timeoutMillis);

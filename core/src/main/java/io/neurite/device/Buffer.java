@@ -24,6 +24,7 @@ public abstract class Buffer implements AutoCloseable {
     private final DType dtype;
     private final long length;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile int[] range;
 
     protected Buffer(Device device, DType dtype, long length) {
         if (length < 0) throw new DeviceException("negative buffer length " + length);
@@ -58,7 +59,7 @@ public abstract class Buffer implements AutoCloseable {
     public final void copyFrom(float[] src, int srcOffset, long offset, int count) {
         check(DType.FLOAT32, offset, count, "copyFrom");
         java.util.Objects.checkFromIndexSize(srcOffset, count, src.length);
-        write(MemorySegment.ofArray(src).asSlice((long) srcOffset * 4, (long) count * 4), offset);
+        timedWrite(MemorySegment.ofArray(src).asSlice((long) srcOffset * 4, (long) count * 4), offset);
     }
 
     /** Fills the buffer from a host array of exactly its length. */
@@ -70,7 +71,29 @@ public abstract class Buffer implements AutoCloseable {
     public final void copyFrom(int[] src) {
         requireLength(src.length);
         check(DType.INT32, 0, src.length, "copyFrom");
-        write(MemorySegment.ofArray(src), 0);
+        timedWrite(MemorySegment.ofArray(src), 0);
+        int min = Integer.MAX_VALUE, max = Integer.MIN_VALUE;
+        for (int v : src) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        range = new int[] {min, max};
+    }
+
+    /**
+     * The least and greatest value of this int32 buffer as the host last wrote it whole
+     * ({@link #copyFrom(int[])}), or null once a kernel or a partial copy may have changed it. A GPU
+     * backend checks labels and ids against it instead of reading them back, so a training step
+     * with labels from the host waits for nothing.
+     */
+    public final int[] hostRange() {
+        int[] r = range;
+        return r == null ? null : r.clone();
+    }
+
+    /** Called by the checked op set before an op writes this (int32) buffer. */
+    final void forgetRange() {
+        range = null;
     }
 
     /** Copies the bytes of src (little-endian elements of this buffer's dtype) in at element offset. */
@@ -80,21 +103,22 @@ public abstract class Buffer implements AutoCloseable {
             throw new DeviceException(this + ": segment of " + src.byteSize() + " bytes is not whole " + dtype + " elements");
         }
         check(dtype, offset, count, "copyFrom");
-        write(src, offset);
+        range = null;
+        timedWrite(src, offset);
     }
 
     /** Copies count floats from this buffer at offset into dst[dstOffset..]. */
     public final void copyTo(long offset, float[] dst, int dstOffset, int count) {
         check(DType.FLOAT32, offset, count, "copyTo");
         java.util.Objects.checkFromIndexSize(dstOffset, count, dst.length);
-        read(offset, MemorySegment.ofArray(dst).asSlice((long) dstOffset * 4, (long) count * 4));
+        timedRead(offset, MemorySegment.ofArray(dst).asSlice((long) dstOffset * 4, (long) count * 4));
     }
 
     /** Copies into dst, which holds whole elements, from element offset. */
     public final void copyTo(long offset, MemorySegment dst) {
         long count = dst.byteSize() / dtype.byteSize();
         check(dtype, offset, count, "copyTo");
-        read(offset, dst);
+        timedRead(offset, dst);
     }
 
     public final float[] toFloatArray() {
@@ -106,7 +130,7 @@ public abstract class Buffer implements AutoCloseable {
     public final int[] toIntArray() {
         check(DType.INT32, 0, length, "toIntArray");
         int[] out = new int[Math.toIntExact(length)];
-        read(0, MemorySegment.ofArray(out));
+        timedRead(0, MemorySegment.ofArray(out));
         return out;
     }
 
@@ -136,6 +160,18 @@ public abstract class Buffer implements AutoCloseable {
         }
     }
 
+    private void timedWrite(MemorySegment src, long offset) {
+        long t0 = System.nanoTime();
+        device.call(() -> write(src, offset));
+        device.uploaded(src.byteSize(), System.nanoTime() - t0);
+    }
+
+    private void timedRead(long offset, MemorySegment dst) {
+        long t0 = System.nanoTime();
+        device.call(() -> read(offset, dst));
+        device.downloaded(dst.byteSize(), System.nanoTime() - t0);
+    }
+
     /** Copies src's bytes into the buffer starting at element offset; arguments are checked. */
     protected abstract void write(MemorySegment src, long offset);
 
@@ -150,7 +186,7 @@ public abstract class Buffer implements AutoCloseable {
         check(dtype, index, 1, "get");
         try (var arena = java.lang.foreign.Arena.ofConfined()) {
             MemorySegment one = arena.allocate(4);
-            read(index, one);
+            timedRead(index, one);
             return dtype == DType.FLOAT32 ? one.get(ValueLayout.JAVA_FLOAT, 0) : one.get(ValueLayout.JAVA_INT, 0);
         }
     }

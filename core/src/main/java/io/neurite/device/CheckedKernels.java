@@ -19,7 +19,7 @@ final class CheckedKernels extends CheckedTrainingKernels {
         f(Op.GEMM, "A", a, (long) m * kk);
         f(Op.GEMM, "B", b, (long) kk * n);
         f(Op.GEMM, "C", c, (long) m * n);
-        k.gemm(transA, transB, m, n, kk, alpha, a, b, beta, c);
+        device.call(() -> k.gemm(transA, transB, m, n, kk, alpha, a, b, beta, c));
     }
 
     @Override
@@ -34,7 +34,7 @@ final class CheckedKernels extends CheckedTrainingKernels {
         f(o, "A", a, last * sa + (long) m * kk);
         f(o, "B", b, last * sb + (long) kk * n);
         f(o, "C", c, last * sc + (long) m * n);
-        k.gemmBatched(transA, transB, batch, m, n, kk, alpha, a, sa, b, sb, beta, c, sc);
+        device.call(() -> k.gemmBatched(transA, transB, batch, m, n, kk, alpha, a, sa, b, sb, beta, c, sc));
     }
 
     @Override
@@ -44,7 +44,7 @@ final class CheckedKernels extends CheckedTrainingKernels {
         f(o, "a", a, shape.spanOf(shape.stridesA()));
         f(o, "b", b, shape.spanOf(shape.stridesB()));
         f(o, "out", out, shape.length());
-        k.binary(o, a, b, out, shape);
+        device.call(() -> k.binary(o, a, b, out, shape));
     }
 
     @Override
@@ -53,7 +53,7 @@ final class CheckedKernels extends CheckedTrainingKernels {
         positive(Op.SCALE, n);
         f(Op.SCALE, "x", x, n);
         f(Op.SCALE, "y", y, n);
-        k.scale(n, alpha, x, y);
+        device.call(() -> k.scale(n, alpha, x, y));
     }
 
     @Override
@@ -62,14 +62,15 @@ final class CheckedKernels extends CheckedTrainingKernels {
         positive(Op.AXPY, n);
         f(Op.AXPY, "x", x, n);
         f(Op.AXPY, "y", y, n);
-        k.axpy(n, alpha, x, y);
+        device.call(() -> k.axpy(n, alpha, x, y));
     }
 
     @Override
     public void fill(Buffer x, float value) {
         op(Op.FILL);
         buf(Op.FILL, "x", x, 0, x == null ? DType.FLOAT32 : x.dtype());
-        k.fill(x, value);
+        x.forgetRange();
+        device.call(() -> k.fill(x, value));
     }
 
     @Override
@@ -80,7 +81,7 @@ final class CheckedKernels extends CheckedTrainingKernels {
         if (axis == 0 && o != Op.SUM) throw new DeviceException(o + " over an empty axis");
         f(o, "x", x, (long) outer * axis * inner);
         f(o, "y", y, (long) outer * inner);
-        k.reduce(o, outer, axis, inner, x, y);
+        device.call(() -> k.reduce(o, outer, axis, inner, x, y));
     }
 
     @Override
@@ -89,25 +90,25 @@ final class CheckedKernels extends CheckedTrainingKernels {
         positive(Op.BIAS_GRADIENT, outer, channels, inner);
         f(Op.BIAS_GRADIENT, "dy", dy, (long) outer * channels * inner);
         f(Op.BIAS_GRADIENT, "db", db, channels);
-        k.biasGradient(outer, channels, inner, dy, db);
+        device.call(() -> k.biasGradient(outer, channels, inner, dy, db));
     }
 
     @Override
     public void conv2dForward(Conv2dSpec s, Buffer x, Buffer w, Buffer y) {
         conv(s, x, w, y);
-        k.conv2dForward(s, x, w, y);
+        device.call(() -> k.conv2dForward(s, x, w, y));
     }
 
     @Override
     public void conv2dBackwardData(Conv2dSpec s, Buffer dy, Buffer w, Buffer dx) {
         conv(s, dx, w, dy);
-        k.conv2dBackwardData(s, dy, w, dx);
+        device.call(() -> k.conv2dBackwardData(s, dy, w, dx));
     }
 
     @Override
     public void conv2dBackwardFilter(Conv2dSpec s, Buffer x, Buffer dy, Buffer dw) {
         conv(s, x, dw, dy);
-        k.conv2dBackwardFilter(s, x, dy, dw);
+        device.call(() -> k.conv2dBackwardFilter(s, x, dy, dw));
     }
 
     private void conv(Conv2dSpec s, Buffer x, Buffer w, Buffer y) {
@@ -120,27 +121,30 @@ final class CheckedKernels extends CheckedTrainingKernels {
     @Override
     public void maxPool2dForward(Pool2dSpec s, Buffer x, Buffer y, Buffer indices) {
         pool(Op.MAX_POOL2D, s, x, y);
-        if (indices != null) i(Op.MAX_POOL2D, "indices", indices, s.outputLength());
-        k.maxPool2dForward(s, x, y, indices);
+        if (indices != null) {
+            i(Op.MAX_POOL2D, "indices", indices, s.outputLength());
+            indices.forgetRange();
+        }
+        device.call(() -> k.maxPool2dForward(s, x, y, indices));
     }
 
     @Override
     public void maxPool2dBackward(Pool2dSpec s, Buffer dy, Buffer indices, Buffer dx) {
         pool(Op.MAX_POOL2D, s, dx, dy);
         i(Op.MAX_POOL2D, "indices", indices, s.outputLength());
-        k.maxPool2dBackward(s, dy, indices, dx);
+        device.call(() -> k.maxPool2dBackward(s, dy, indices, dx));
     }
 
     @Override
     public void avgPool2dForward(Pool2dSpec s, Buffer x, Buffer y) {
         pool(Op.AVG_POOL2D, s, x, y);
-        k.avgPool2dForward(s, x, y);
+        device.call(() -> k.avgPool2dForward(s, x, y));
     }
 
     @Override
     public void avgPool2dBackward(Pool2dSpec s, Buffer dy, Buffer dx) {
         pool(Op.AVG_POOL2D, s, dx, dy);
-        k.avgPool2dBackward(s, dy, dx);
+        device.call(() -> k.avgPool2dBackward(s, dy, dx));
     }
 
     private void pool(Op o, Pool2dSpec s, Buffer x, Buffer y) {
@@ -160,7 +164,7 @@ final class CheckedKernels extends CheckedTrainingKernels {
         positive(o, n);
         f(o, "x", x, n);
         f(o, "y", y, n);
-        k.activation(o, alpha, n, x, y);
+        device.call(() -> k.activation(o, alpha, n, x, y));
     }
 
     @Override
@@ -172,7 +176,7 @@ final class CheckedKernels extends CheckedTrainingKernels {
         f(o, "y", y, n);
         f(o, "dy", dy, n);
         f(o, "dx", dx, n);
-        k.activationBackward(o, alpha, n, x, y, dy, dx);
+        device.call(() -> k.activationBackward(o, alpha, n, x, y, dy, dx));
     }
 
     @Override
@@ -183,7 +187,7 @@ final class CheckedKernels extends CheckedTrainingKernels {
         f(Op.PRELU, "x", x, len);
         f(Op.PRELU, "slope", slope, channels);
         f(Op.PRELU, "y", y, len);
-        k.prelu(outer, channels, inner, x, slope, y);
+        device.call(() -> k.prelu(outer, channels, inner, x, slope, y));
     }
 
     @Override
@@ -196,7 +200,7 @@ final class CheckedKernels extends CheckedTrainingKernels {
         f(Op.PRELU, "dy", dy, len);
         f(Op.PRELU, "dx", dx, len);
         f(Op.PRELU, "dSlope", dSlope, channels);
-        k.preluBackward(outer, channels, inner, x, slope, dy, dx, dSlope);
+        device.call(() -> k.preluBackward(outer, channels, inner, x, slope, dy, dx, dSlope));
     }
 
     private void rows(Op o, int rows, int cols) {
@@ -210,7 +214,7 @@ final class CheckedKernels extends CheckedTrainingKernels {
         rows(o, rows, cols);
         f(o, "x", x, (long) rows * cols);
         f(o, "y", y, (long) rows * cols);
-        k.softmax(o, rows, cols, x, y);
+        device.call(() -> k.softmax(o, rows, cols, x, y));
     }
 
     @Override
@@ -219,7 +223,7 @@ final class CheckedKernels extends CheckedTrainingKernels {
         f(o, "y", y, (long) rows * cols);
         f(o, "dy", dy, (long) rows * cols);
         f(o, "dx", dx, (long) rows * cols);
-        k.softmaxBackward(o, rows, cols, y, dy, dx);
+        device.call(() -> k.softmaxBackward(o, rows, cols, y, dy, dx));
     }
 
     @Override
@@ -234,7 +238,8 @@ final class CheckedKernels extends CheckedTrainingKernels {
         Broadcast span = new Broadcast(shape, srcStrides, dstStrides);
         buf(Op.COPY, "src", src, srcOffset + span.spanOf(srcStrides), src == null ? DType.FLOAT32 : src.dtype());
         buf(Op.COPY, "dst", dst, dstOffset + span.spanOf(dstStrides), src.dtype());
-        k.copy(shape.clone(), src, srcOffset, srcStrides.clone(), dst, dstOffset, dstStrides.clone());
+        dst.forgetRange();
+        device.call(() -> k.copy(shape.clone(), src, srcOffset, srcStrides.clone(), dst, dstOffset, dstStrides.clone()));
     }
 
     @Override
@@ -243,7 +248,8 @@ final class CheckedKernels extends CheckedTrainingKernels {
         positive(Op.ARGMAX, rows, cols);
         f(Op.ARGMAX, "x", x, (long) rows * cols);
         i(Op.ARGMAX, "out", out, rows);
-        k.argmax(rows, cols, x, out);
+        out.forgetRange();
+        device.call(() -> k.argmax(rows, cols, x, out));
     }
 
     @Override
@@ -253,6 +259,18 @@ final class CheckedKernels extends CheckedTrainingKernels {
         f(Op.COUNT_CORRECT, "x", x, (long) rows * cols);
         i(Op.COUNT_CORRECT, "labels", labels, rows);
         i(Op.COUNT_CORRECT, "count", count, 1);
-        k.countCorrect(rows, cols, x, labels, count);
+        count.forgetRange();
+        device.call(() -> k.countCorrect(rows, cols, x, labels, count));
+    }
+
+    @Override
+    public void trainingTotals(int samples, int batch, Buffer loss, Buffer correct, Buffer totals) {
+        op(Op.TRAINING_TOTALS);
+        positive(Op.TRAINING_TOTALS, samples);
+        if (batch < 1) throw new DeviceException("TRAINING_TOTALS: batch " + batch + " (batches count from 1)");
+        f(Op.TRAINING_TOTALS, "loss", loss, 1);
+        if (correct != null) i(Op.TRAINING_TOTALS, "correct", correct, 1);
+        f(Op.TRAINING_TOTALS, "totals", totals, TOTALS);
+        device.call(() -> k.trainingTotals(samples, batch, loss, correct, totals));
     }
 }

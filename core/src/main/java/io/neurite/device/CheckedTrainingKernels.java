@@ -18,14 +18,14 @@ abstract class CheckedTrainingKernels extends ArgumentChecks implements Kernels 
     public void softmaxCrossEntropy(int rows, int cols, Buffer logits, Buffer labels, Buffer loss, Buffer grad, float gradScale) {
         loss(Op.SOFTMAX_CROSS_ENTROPY, rows, cols, logits, loss, grad);
         i(Op.SOFTMAX_CROSS_ENTROPY, "labels", labels, rows);
-        k.softmaxCrossEntropy(rows, cols, logits, labels, loss, grad, gradScale);
+        device.call(() -> k.softmaxCrossEntropy(rows, cols, logits, labels, loss, grad, gradScale));
     }
 
     @Override
     public void softmaxCrossEntropyOneHot(int rows, int cols, Buffer logits, Buffer targets, Buffer loss, Buffer grad, float gradScale) {
         loss(Op.SOFTMAX_CROSS_ENTROPY_ONE_HOT, rows, cols, logits, loss, grad);
         f(Op.SOFTMAX_CROSS_ENTROPY_ONE_HOT, "targets", targets, (long) rows * cols);
-        k.softmaxCrossEntropyOneHot(rows, cols, logits, targets, loss, grad, gradScale);
+        device.call(() -> k.softmaxCrossEntropyOneHot(rows, cols, logits, targets, loss, grad, gradScale));
     }
 
     @Override
@@ -36,7 +36,7 @@ abstract class CheckedTrainingKernels extends ArgumentChecks implements Kernels 
         f(Op.MSE, "target", target, n);
         f(Op.MSE, "loss", loss, 1);
         if (grad != null) f(Op.MSE, "grad", grad, n);
-        k.meanSquaredError(n, prediction, target, loss, grad, gradScale);
+        device.call(() -> k.meanSquaredError(n, prediction, target, loss, grad, gradScale));
     }
 
     @Override
@@ -48,7 +48,7 @@ abstract class CheckedTrainingKernels extends ArgumentChecks implements Kernels 
         f(o, "grad", grad, n);
         if (step.rule().states() >= 1) f(o, "state1", state1, n);
         if (step.rule().states() >= 2) f(o, "state2", state2, n);
-        k.optimizerStep(step, n, weights, grad, state1, state2);
+        device.call(() -> k.optimizerStep(step, n, weights, grad, state1, state2));
     }
 
     @Override
@@ -63,7 +63,7 @@ abstract class CheckedTrainingKernels extends ArgumentChecks implements Kernels 
             f(o, "savedMean", savedMean, s.c());
             f(o, "savedInvStd", savedInvStd, s.c());
         }
-        k.batchNormForward(s, training, x, gamma, beta, y, movingMean, movingVar, savedMean, savedInvStd);
+        device.call(() -> k.batchNormForward(s, training, x, gamma, beta, y, movingMean, movingVar, savedMean, savedInvStd));
     }
 
     @Override
@@ -75,7 +75,7 @@ abstract class CheckedTrainingKernels extends ArgumentChecks implements Kernels 
         f(o, "dy", dy, s.length());
         f(o, "dx", dx, s.length());
         for (Buffer b : new Buffer[] {gamma, savedMean, savedInvStd, dGamma, dBeta}) f(o, "per-channel buffer", b, s.c());
-        k.batchNormBackward(s, x, gamma, dy, savedMean, savedInvStd, dx, dGamma, dBeta);
+        device.call(() -> k.batchNormBackward(s, x, gamma, dy, savedMean, savedInvStd, dx, dGamma, dBeta));
     }
 
     @Override
@@ -86,7 +86,7 @@ abstract class CheckedTrainingKernels extends ArgumentChecks implements Kernels 
         f(Op.DROPOUT, "x", x, n);
         f(Op.DROPOUT, "mask", mask, n);
         f(Op.DROPOUT, "y", y, n);
-        k.dropout(n, rate, seed, x, mask, y);
+        device.call(() -> k.dropout(n, rate, seed, x, mask, y));
     }
 
     @Override
@@ -96,7 +96,7 @@ abstract class CheckedTrainingKernels extends ArgumentChecks implements Kernels 
         f(Op.EMBEDDING, "table", table, width);
         i(Op.EMBEDDING, "ids", ids, count);
         f(Op.EMBEDDING, "out", out, (long) count * width);
-        k.embedding(count, width, table, ids, out);
+        device.call(() -> k.embedding(count, width, table, ids, out));
     }
 
     @Override
@@ -106,7 +106,7 @@ abstract class CheckedTrainingKernels extends ArgumentChecks implements Kernels 
         f(Op.EMBEDDING, "dOut", dOut, (long) count * width);
         i(Op.EMBEDDING, "ids", ids, count);
         f(Op.EMBEDDING, "dTable", dTable, width);
-        k.embeddingBackward(count, width, dOut, ids, dTable);
+        device.call(() -> k.embeddingBackward(count, width, dOut, ids, dTable));
     }
 
     /** The shared checks of a recurrent cell: sizes, the step, and the per-step and sequence buffers. */
@@ -132,7 +132,7 @@ abstract class CheckedTrainingKernels extends ArgumentChecks implements Kernels 
         blocks(o, "c", c, t + 2L, batch, units);
         blocks(o, "h", h, t + 2L, batch, units);
         f(o, "hNext", hNext, (long) batch * units);
-        k.lstmCellForward(batch, units, t, gates, rec, bias, c, h, hNext);
+        device.call(() -> k.lstmCellForward(batch, units, t, gates, rec, bias, c, h, hNext));
     }
 
     @Override
@@ -148,7 +148,7 @@ abstract class CheckedTrainingKernels extends ArgumentChecks implements Kernels 
         f(o, "dc", dc, (long) batch * units);
         blocks(o, "dz", dz, t + 1L, batch, g);
         f(o, "dzNext", dzNext, batch * g);
-        k.lstmCellBackward(batch, units, t, gates, c, dOut, dh, dc, dz, dzNext);
+        device.call(() -> k.lstmCellBackward(batch, units, t, gates, c, dOut, dh, dc, dz, dzNext));
     }
 
     @Override
@@ -162,7 +162,7 @@ abstract class CheckedTrainingKernels extends ArgumentChecks implements Kernels 
         blocks(o, "hCand", hCand, t + 1L, batch, units);
         blocks(o, "h", h, t + 2L, batch, units);
         f(o, "hNext", hNext, (long) batch * units);
-        k.gruCellForward(batch, units, t, gates, rec, bias, hCand, h, hNext);
+        device.call(() -> k.gruCellForward(batch, units, t, gates, rec, bias, hCand, h, hNext));
     }
 
     @Override
@@ -179,6 +179,6 @@ abstract class CheckedTrainingKernels extends ArgumentChecks implements Kernels 
         blocks(o, "dx", dx, t + 1L, batch, g);
         blocks(o, "dRec", dRec, t + 1L, batch, g);
         f(o, "dRecNext", dRecNext, batch * g);
-        k.gruCellBackward(batch, units, t, gates, hCand, h, dOut, dh, dx, dRec, dRecNext);
+        device.call(() -> k.gruCellBackward(batch, units, t, gates, hCand, h, dOut, dh, dx, dRec, dRecNext));
     }
 }

@@ -2,6 +2,8 @@ package io.neurite.device;
 
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,7 +25,15 @@ import java.util.concurrent.atomic.AtomicLong;
 public abstract class Device implements AutoCloseable {
     private final DeviceInfo info;
     private final AtomicLong liveBuffers = new AtomicLong();
+    /** Ops and copies running now: {@link #close()} waits for them before it frees the native context. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Counters counters = new Counters();
+    private volatile boolean profiling;
+    private Kernels timed;
     private volatile boolean closed;
+    private boolean released;
+    /** Not the device's own monitor: a call waited for may itself need {@link #ops()}. */
+    private final Object closeLock = new Object();
     private Kernels checked;
 
     protected Device(DeviceInfo info) {
@@ -94,6 +104,38 @@ public abstract class Device implements AutoCloseable {
         return liveBuffers.get();
     }
 
+    /**
+     * Reads of this device's buffers into host memory so far (copyTo, toFloatArray, get, a
+     * tensor's item()): each waits for the queue on a GPU, so a training loop keeps them off its
+     * per-batch path, and tests count them.
+     */
+    public final long downloads() {
+        return counters.downloads();
+    }
+
+    final void downloaded(long bytes, long nanos) {
+        counters.downloaded(bytes, nanos);
+    }
+
+    final void uploaded(long bytes, long nanos) {
+        counters.uploaded(bytes, nanos);
+    }
+
+    /** Counts one kernel launch of a GPU backend, for {@link #profile()}. */
+    protected final void launched() {
+        counters.launched();
+    }
+
+    /** Ops, launches, copies and waits so far ({@link Profile}); op time only while {@link #profileOps} is on. */
+    public final Profile profile() {
+        return counters.snapshot();
+    }
+
+    /** Turns the counting and timing of every op call on or off (off by default: it costs a reflective call an op). */
+    public final synchronized void profileOps(boolean on) {
+        profiling = on;
+    }
+
     final void released(Buffer b) {
         liveBuffers.decrementAndGet();
     }
@@ -102,7 +144,9 @@ public abstract class Device implements AutoCloseable {
     public final synchronized Kernels ops() {
         requireOpen();
         if (checked == null) checked = new CheckedKernels(this, kernels());
-        return checked;
+        if (!profiling) return checked;
+        if (timed == null) timed = counters.timed(checked);
+        return timed;
     }
 
     /** Whether this device implements op; {@link #ops()} refuses the others with a clear message. */
@@ -116,22 +160,71 @@ public abstract class Device implements AutoCloseable {
     }
 
     /** Waits until every queued op and copy has finished. */
-    public abstract void synchronize();
+    public final void synchronize() {
+        long t0 = System.nanoTime();
+        try {
+            synchronizeDevice();
+        } finally {
+            counters.waited(System.nanoTime() - t0);
+        }
+    }
 
-    /** Releases the device context. Buffers still open are reported and then unusable. */
+    /** The backend's {@link #synchronize()}. */
+    protected abstract void synchronizeDevice();
+
+    /**
+     * Releases the device context. Buffers still open are reported and then unusable. New ops and
+     * copies are refused from the moment close begins; those already running on other threads are
+     * waited for (up to {@link #CLOSE_WAIT_SECONDS} s), because freeing a context under a running
+     * native call can crash the JVM, not just fail that call.
+     */
     @Override
     public final void close() {
-        if (closed) return;
         closed = true;
-        closeDevice();
+        synchronized (closeLock) {
+            if (released) return;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSE_WAIT_SECONDS);
+            while (inFlight.get() > 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new DeviceException("cannot close " + id() + ": " + inFlight.get() + " op(s) on other threads still running after "
+                            + CLOSE_WAIT_SECONDS + " s; the context stays allocated until close() is called again");
+                }
+                Thread.onSpinWait();
+                Thread.yield();
+            }
+            released = true;
+            closeDevice();
+        }
     }
+
+    /** How long {@link #close()} waits for ops running on other threads. */
+    public static final int CLOSE_WAIT_SECONDS = 60;
 
     public final boolean isClosed() {
         return closed;
     }
 
+    /** Ops and copies running now on any thread (0 once close has returned). */
+    public final int callsInProgress() {
+        return inFlight.get();
+    }
+
     final void requireOpen() {
         if (closed) throw new DeviceException("device " + id() + " is closed");
+    }
+
+    /**
+     * Runs a backend call with the device held open: counted before closed is read, so a close that
+     * has seen no call in flight is certain every later call sees it closed.
+     */
+    final void call(Runnable backendCall) {
+        inFlight.incrementAndGet();
+        try {
+            requireOpen();
+            backendCall.run();
+        } finally {
+            inFlight.decrementAndGet();
+        }
     }
 
     /** The backend's kernels, called only with checked arguments. */

@@ -139,6 +139,19 @@ public interface Kernels {
     /** {@link Op#COUNT_CORRECT}: how many rows of x [rows, cols] have their argmax equal to the int32 label, into int32 count[0]. */
     void countCorrect(int rows, int cols, Buffer x, Buffer labels, Buffer count);
 
+    /**
+     * {@link Op#TRAINING_TOTALS}: adds batch number batch (from 1) of samples samples to running
+     * totals kept on the device, so a training loop reads them now and then rather than waiting for
+     * every batch's loss. totals is float32 [{@value #TOTALS}]: [0] the loss sum (samples times each
+     * batch's mean loss[0]) and [1] its Kahan compensation, [2] the correct count (correct[0], int32;
+     * null adds nothing) and [3] its compensation, [4] the first batch whose loss was not finite (0
+     * while none) and [5] that loss. The sum is {@code [0] - [1]} where [1] is finite, else [0].
+     */
+    void trainingTotals(int samples, int batch, Buffer loss, Buffer correct, Buffer totals);
+
+    /** The length of {@link #trainingTotals}' totals. */
+    int TOTALS = 6;
+
     // ---- recurrent cells ----------------------------------------------------------------------
     // One launch per time step computes every gate of every unit of every sequence. Sequence
     // buffers are time-major: block s of a [steps, batch, X] buffer is the batch*X elements

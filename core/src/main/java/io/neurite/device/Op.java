@@ -55,6 +55,8 @@ public enum Op {
     ARGMAX,
     /** {@link Kernels#countCorrect}: how many rows' argmax equals the label. */
     COUNT_CORRECT,
+    /** {@link Kernels#trainingTotals}: one batch's loss and correct count added to running totals on the device. */
+    TRAINING_TOTALS,
     /** {@link Kernels#lstmCellForward}, {@link Kernels#lstmCellBackward}: all four gates of one LSTM time step. */
     LSTM_CELL,
     /** {@link Kernels#gruCellForward}, {@link Kernels#gruCellBackward}: all three gates of one GRU time step. */

@@ -28,7 +28,7 @@ package io.neurite.device;
  */
 public record OptimizerStep(Rule rule, float learningRate, float momentum, boolean nesterov,
                             float beta1, float beta2, float rho, float epsilon,
-                            float l1, float l2, long step) {
+                            float l1, float l2, long step) implements java.io.Serializable {
     /** The update rules; each is an {@link Op}. */
     public enum Rule {
         SGD(Op.SGD, 0), SGD_MOMENTUM(Op.SGD_MOMENTUM, 1), ADAGRAD(Op.ADAGRAD, 1),

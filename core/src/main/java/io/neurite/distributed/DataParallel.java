@@ -182,8 +182,11 @@ public final class DataParallel implements BatchStep, AutoCloseable {
         return new Stats(steps, computeNanos, exchangeNanos, exchange.bytes());
     }
 
-    /** How many of n samples each replica takes: contiguous cuts at the rounded cumulative shares, rank 0 at least one. */
-    static int[] split(int n, double[] shares) {
+    /**
+     * How many of n samples each replica takes: contiguous cuts at the rounded cumulative shares,
+     * rank 0 at least one. The Spark trainer cuts its global batches the same way.
+     */
+    public static int[] split(int n, double[] shares) {
         int[] counts = new int[shares.length];
         double cumulative = 0;
         int previous = 0;

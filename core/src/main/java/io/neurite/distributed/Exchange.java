@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * The gradient and weight exchange between replicas: a binary-tree reduce of the gradients into
- * rank 0, then a broadcast of rank 0's weights. The tree pairs ranks the same way every step
- * ((0,1), (2,3)..., then (0,2)...), so the sum's order, and with it every bit, depends only on
+ * rank 0, then a broadcast of rank 0's weights. The tree ({@link Tree}) pairs ranks the same way
+ * every step, so the sum's order, and with it every bit, depends only on
  * the device set. Between two replicas on one {@code Device} object the sum is an axpy on the
  * device buffers; between devices the sender's gradient goes through a host array into a staging
  * buffer on the receiver, which then adds it with its own axpy.
@@ -34,9 +34,8 @@ final class Exchange implements AutoCloseable {
     void reduce(int[] ranks) {
         for (int k = 0; k < params.getFirst().size(); k++) {
             if (!params.getFirst().get(k).trainable()) continue;
-            for (int s = 1; s < ranks.length; s *= 2) {
-                for (int i = 0; i + s < ranks.length; i += 2 * s) add(ranks[i + s], ranks[i], k);
-            }
+            int parameter = k;
+            Tree.pairs(ranks.length, (from, to) -> add(ranks[from], ranks[to], parameter));
         }
         for (int i = 1; i < ranks.length; i++) for (Parameter p : params.get(ranks[i])) p.value().zeroGrad();
     }

@@ -67,6 +67,16 @@ public abstract class Optimizer implements AutoCloseable {
         return override != null ? override : learningRate;
     }
 
+    /**
+     * The update this optimiser applies at step t (from 1), without a parameter's penalties:
+     * for a training loop that applies it to parts of parameters elsewhere (the Spark trainer's
+     * slices). The rate is the schedule's at t from {@link #baseLearningRate()}.
+     */
+    public OptimizerStep stepAt(long t) {
+        if (t < 1) throw new IllegalArgumentException("steps count from 1, got " + t);
+        return rule(schedule.at(t, baseLearningRate()), t);
+    }
+
     /** How many state tensors (each of the parameter's shape) this rule keeps per parameter. */
     public int stateCount() {
         return rule(baseLearningRate(), 1).rule().states();
@@ -78,6 +88,11 @@ public abstract class Optimizer implements AutoCloseable {
     /** The value state buffers start at (Keras' Adagrad starts its accumulator at 0.1). */
     protected float initialState() {
         return 0;
+    }
+
+    /** The value the first state buffer of a parameter starts at, the others starting at 0 (for state kept elsewhere). */
+    public final float firstStateStart() {
+        return initialState();
     }
 
     /** Updates every trainable parameter that has a gradient, then clears the gradients. */

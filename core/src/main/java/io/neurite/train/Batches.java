@@ -1,6 +1,7 @@
 package io.neurite.train;
 
 import io.neurite.data.Dataset;
+import io.neurite.device.Buffer;
 import io.neurite.device.DType;
 import io.neurite.device.Device;
 import io.neurite.tensor.Tensor;
@@ -28,11 +29,15 @@ public final class Batches {
 
     /** Correct predictions in a batch: argmax against the label, or against the target's argmax; -1 where it has no meaning. */
     public static int correct(Tensor output, Tensor target) {
-        if (output.rank() != 2 || output.dim(1) < 2) return -1;
-        Device dev = output.device();
+        Tensor count = Tensor.zeros(output.device(), DType.INT32, 1);
+        return countCorrect(output, target, count.buffer()) ? count.toIntArray()[0] : -1;
+    }
+
+    /** Queues the count of correct predictions into count (int32 [1]) without waiting; false where accuracy has no meaning. */
+    public static boolean countCorrect(Tensor output, Tensor target, Buffer count) {
+        if (output.rank() != 2 || output.dim(1) < 2) return false;
         Tensor labels = target.dtype() == DType.INT32 ? target : target.argmax();
-        Tensor count = Tensor.zeros(dev, DType.INT32, 1);
-        dev.ops().countCorrect(output.dim(0), output.dim(1), output.buffer(), labels.buffer(), count.buffer());
-        return count.toIntArray()[0];
+        output.device().ops().countCorrect(output.dim(0), output.dim(1), output.buffer(), labels.buffer(), count);
+        return true;
     }
 }

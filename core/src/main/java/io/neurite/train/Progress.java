@@ -15,7 +15,7 @@ final class Progress {
     private final int verbose;
     private final int samples;
     private final boolean live;
-    private long epochStart, lastDraw;
+    private long epochStart, lastDraw, lastRead;
     private int epoch, epochs;
     private int drawn; // length of the live line now on the terminal, 0 when none
 
@@ -34,9 +34,22 @@ final class Progress {
     void startEpoch(int epoch, int epochs) {
         this.epoch = epoch;
         this.epochs = epochs;
-        epochStart = System.nanoTime();
+        epochStart = lastRead = System.nanoTime();
     }
 
+    /**
+     * Whether the training loop should read its totals now (each read waits for the device): when
+     * the live bar is due a redraw (ten times a second), else once a second, so that a loss gone
+     * NaN still stops training within a second without a wait per batch.
+     */
+    boolean due() {
+        long now = System.nanoTime();
+        if (now - lastRead < (live ? 100_000_000L : 1_000_000_000L)) return false;
+        lastRead = now;
+        return true;
+    }
+
+    /** Draws the live bar (the caller read the totals: {@link #due}, a batch callback or the last batch). */
     void batch(int done, Map<String, Double> logs) {
         if (!live) return;
         long now = System.nanoTime();

@@ -97,34 +97,71 @@ public final class Trainer {
         stop = false;
         o.callbacks.forEach(c -> c.onTrainBegin(this));
         Progress progress = new Progress(out, o.verbose, train.size(), o.batchSize);
-        for (int epoch = o.initialEpoch; epoch < o.epochs && !stop; epoch++) {
-            for (Callback c : o.callbacks) c.onEpochBegin(this, epoch);
-            progress.startEpoch(epoch, o.epochs);
-            int[] order = o.shuffle ? train.shuffledOrder(o.seed * 1_000_003L + epoch) : train.shuffledOrder(0);
-            if (!o.shuffle) for (int i = 0; i < order.length; i++) order[i] = i;
-            Map<String, Double> logs = new LinkedHashMap<>();
-            logs.put("lr", (double) optimizer.learningRate());
-            Totals totals = new Totals();
-            for (int from = 0, batch = 0; from < train.size(); from = to(train, from, o.batchSize), batch++) {
-                int to = to(train, from, o.batchSize);
-                float batchLoss = step(train, order, from, to, totals, o.batchTransform, batchSeed(o.seed, epoch, batch));
-                if (o.stopOnNonFinite && !Float.isFinite(batchLoss)) throw diverged(epoch, batch + 1, "the loss is " + batchLoss);
-                Map<String, Double> batchLogs = totals.logs("");
-                for (Callback c : o.callbacks) c.onBatchEnd(this, batch, batchLogs);
-                progress.batch(to, batchLogs);
+        boolean batchLogs = wantsBatchLogs(o);
+        try (EpochTotals totals = new EpochTotals(model.device())) {
+            for (int epoch = o.initialEpoch; epoch < o.epochs && !stop; epoch++) {
+                for (Callback c : o.callbacks) c.onEpochBegin(this, epoch);
+                progress.startEpoch(epoch, o.epochs);
+                int[] order = epochOrder(train, o.shuffle, o.seed, epoch);
+                Map<String, Double> logs = new LinkedHashMap<>();
+                logs.put("lr", (double) optimizer.learningRate());
+                totals.reset();
+                for (int from = 0, batch = 0; from < train.size(); from = to(train, from, o.batchSize), batch++) {
+                    int to = to(train, from, o.batchSize);
+                    step(train, order, from, to, totals, o.batchTransform, batchSeed(o.seed, epoch, batch));
+                    // The totals stay on the device; reading them waits for the queue, so only when shown or asked for.
+                    if (!batchLogs && to < train.size() && !progress.due()) continue;
+                    totals.read();
+                    int bad = totals.firstNonFinite();
+                    if (o.stopOnNonFinite && bad > 0) {
+                        throw diverged(epoch, bad, "the loss is " + totals.nonFiniteLoss()
+                                + (bad <= batch ? " (read after batch " + (batch + 1) + ")" : ""));
+                    }
+                    Map<String, Double> shown = totals.logs("");
+                    if (batchLogs) for (Callback c : o.callbacks) c.onBatchEnd(this, batch, shown);
+                    progress.batch(to, shown);
+                }
+                logs.putAll(totals.logs(""));
+                if (o.stopOnNonFinite && firstNonFinite() != null) throw diverged(epoch, 0, "a weight is not finite");
+                // Counted from epoch 0 as Keras, so a resumed run validates on the same epochs as an uninterrupted one.
+                if (validation != null && (epoch + 1) % o.validationFreq == 0) {
+                    logs.putAll(evaluate(validation, Math.max(o.batchSize, 256), "val_"));
+                }
+                progress.endEpoch(logs);
+                history.add(logs);
+                for (Callback c : o.callbacks) c.onEpochEnd(this, epoch, logs);
             }
-            logs.putAll(totals.logs(""));
-            if (o.stopOnNonFinite && firstNonFinite() != null) throw diverged(epoch, 0, "a weight is not finite");
-            // Counted from epoch 0 as Keras, so a resumed run validates on the same epochs as an uninterrupted one.
-            if (validation != null && (epoch + 1) % o.validationFreq == 0) {
-                logs.putAll(evaluate(validation, Math.max(o.batchSize, 256), "val_"));
-            }
-            progress.endEpoch(logs);
-            history.add(logs);
-            for (Callback c : o.callbacks) c.onEpochEnd(this, epoch, logs);
         }
         o.callbacks.forEach(c -> c.onTrainEnd(this));
         return history;
+    }
+
+    /**
+     * Whether a callback overrides {@link Callback#onBatchEnd} (Keras' rule for batch-level
+     * hooks): only then are the totals read after every batch, since each read waits for the device.
+     */
+    private static boolean wantsBatchLogs(FitOptions o) {
+        for (Callback c : o.callbacks) {
+            try {
+                if (c.getClass().getMethod("onBatchEnd", Trainer.class, int.class, Map.class).getDeclaringClass() != Callback.class) {
+                    return true;
+                }
+            } catch (NoSuchMethodException e) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The order in which fit visits the samples in an epoch (from 0): a shuffle seeded by the seed
+     * and the epoch, or 0, 1, 2... Other training loops (the Spark trainer) use it to see the
+     * batches fit would see.
+     */
+    public static int[] epochOrder(Dataset data, boolean shuffle, long seed, int epoch) {
+        int[] order = data.shuffledOrder(shuffle ? seed * 1_000_003L + epoch : 0);
+        if (!shuffle) for (int i = 0; i < order.length; i++) order[i] = i;
+        return order;
     }
 
     /** The end of the batch that starts at from: a batch larger than the data is one batch of all of it (as Keras). */
@@ -132,19 +169,17 @@ public final class Trainer {
         return (int) Math.min(d.size(), (long) from + batchSize);
     }
 
-    /** One training step; returns the batch loss. */
-    private float step(Dataset d, int[] order, int from, int to, Totals totals, FitOptions.BatchTransform transform, long seed) {
+    /** One training step, its loss and correct count added to totals on the device. */
+    private void step(Dataset d, int[] order, int from, int to, EpochTotals totals, FitOptions.BatchTransform transform, long seed) {
         if (batchStep != null) {
             BatchStep.Result r = batchStep.step(d, order, from, to, transform, seed);
             totals.add(r.loss(), to - from, r.correct());
-            return (float) r.loss();
+            return;
         }
         try (Scope s = Scope.open()) {
             Tensor x = batchFeatures(d, order, from, to, transform, seed), y = batchTargets(d, order, from, to);
             Tensor[] outputAndLoss = update(x, y);
-            float l = outputAndLoss[1].item();
-            totals.add(l, to - from, Batches.correct(outputAndLoss[0], y));
-            return l;
+            totals.add(outputAndLoss[0], y, outputAndLoss[1], to - from);
         }
     }
 
@@ -224,20 +259,21 @@ public final class Trainer {
     }
 
     private Map<String, Double> evaluate(Dataset d, int batchSize, String prefix) {
-        Totals totals = new Totals();
         int[] order = d.shuffledOrder(0);
         for (int i = 0; i < order.length; i++) order[i] = i;
-        try (GradMode off = GradMode.disabled()) {
+        try (GradMode off = GradMode.disabled(); EpochTotals totals = new EpochTotals(model.device())) {
+            totals.reset();
             for (int from = 0; from < d.size(); from = to(d, from, batchSize)) {
                 int to = to(d, from, batchSize);
                 try (Scope s = Scope.open()) {
                     Tensor y = batchTargets(d, order, from, to);
                     Tensor output = model.forward(batchFeatures(d, order, from, to), Mode.INFERENCE);
-                    totals.add(loss.compute(output, y).item(), to - from, Batches.correct(output, y));
+                    totals.add(output, y, loss.compute(output, y), to - from);
                 }
             }
+            totals.read();
+            return totals.logs(prefix);
         }
-        return totals.logs(prefix);
     }
 
     /** A batch transform's seed: distinct per (fit seed, epoch, batch), independent of anything a resume loses. */
@@ -269,26 +305,5 @@ public final class Trainer {
 
     private Tensor batchTargets(Dataset d, int[] order, int from, int to) {
         return Batches.targets(model.device(), d, order, from, to);
-    }
-
-    /** Running sums of one epoch or evaluation. */
-    private static final class Totals {
-        double lossSum;
-        long samples, correct;
-        boolean accuracy = true;
-
-        void add(double loss, int n, int right) {
-            lossSum += loss * n;
-            samples += n;
-            if (right < 0) accuracy = false;
-            else correct += right;
-        }
-
-        Map<String, Double> logs(String prefix) {
-            Map<String, Double> m = new LinkedHashMap<>();
-            m.put(prefix + "loss", lossSum / Math.max(1, samples));
-            if (accuracy) m.put(prefix + "accuracy", (double) correct / Math.max(1, samples));
-            return m;
-        }
     }
 }

@@ -30,5 +30,6 @@ public abstract class Behaviour {
     @Nested class CheckpointRefusal extends CheckpointRefusalBehaviour { @Override protected String deviceId() { return Behaviour.this.deviceId(); } }
     @Nested class ShapeError extends ShapeErrorBehaviour { @Override protected String deviceId() { return Behaviour.this.deviceId(); } }
     @Nested class Concurrency extends ConcurrencyBehaviour { @Override protected String deviceId() { return Behaviour.this.deviceId(); } }
+    @Nested class HostRead extends HostReadBehaviour { @Override protected String deviceId() { return Behaviour.this.deviceId(); } }
     @Nested class Explain extends ExplainBehaviour { @Override protected String deviceId() { return Behaviour.this.deviceId(); } }
 }

@@ -96,20 +96,30 @@ public abstract class ConcurrencyBehaviour extends DeviceSuite {
         }
     }
 
+    /**
+     * Closes the device at a moment another thread is inside an op or a copy (it waits until it
+     * sees one), so the race this guards is hit every run: close must wait for that call, which
+     * then completes with the right result, and the thread's next call fails saying the device is
+     * closed; no native error, crash or hang.
+     */
     @Test
     void aDeviceClosedWhileAnotherThreadUsesItFailsThatThreadCleanly() throws Exception {
         Device other = BackendConformance.openOrSkip(deviceId()); // a second handle, so the suite's device stays open
         AtomicReference<Throwable> failure = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger completed = new java.util.concurrent.atomic.AtomicInteger();
         CountDownLatch running = new CountDownLatch(1);
+        int n = 128;
         Thread user = new Thread(() -> {
-            float[] in = new float[4096];
-            for (int i = 0; i < in.length; i++) in[i] = i - 2048;
+            float[] ones = new float[n * n];
+            java.util.Arrays.fill(ones, 1f);
             try {
                 while (true) {
-                    try (Buffer x = other.upload(in); Buffer y = other.allocate(DType.FLOAT32, in.length)) {
-                        other.ops().activation(Op.RELU, 0, in.length, x, y);
-                        assertEquals(2047f, y.toFloatArray()[in.length - 1]);
+                    try (Buffer a = other.upload(ones); Buffer c = other.allocate(DType.FLOAT32, (long) n * n)) {
+                        other.ops().gemm(false, false, n, n, n, 1f, a, a, 0f, c);
+                        float[] back = c.toFloatArray();
+                        assertEquals(n, back[back.length - 1], "a product finished beside close");
                     }
+                    completed.incrementAndGet();
                     running.countDown();
                 }
             } catch (Throwable t) {
@@ -118,13 +128,18 @@ public abstract class ConcurrencyBehaviour extends DeviceSuite {
         }, "device-user");
         user.start();
         assertTrue(running.await(60, TimeUnit.SECONDS), "the other thread got going");
-        Thread.sleep(20);
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        boolean sawCall = false;
+        while (!sawCall && System.nanoTime() < until) sawCall = other.callsInProgress() > 0;
         other.close();
+        assertEquals(0, other.callsInProgress(), "close returned with a call still running");
         user.join(TimeUnit.SECONDS.toMillis(60));
         assertTrue(!user.isAlive(), "the thread using the closed device ended");
+        assertTrue(sawCall, "closed while a call was in flight");
         Throwable t = failure.get();
         assertNotNull(t);
         assertInstanceOf(DeviceException.class, t, String.valueOf(t));
-        assertTrue(t.getMessage().contains("closed") && t.getMessage().contains(deviceId()), t.getMessage());
+        assertTrue(t.getMessage().contains("is closed") && t.getMessage().contains(deviceId()), t.getMessage());
+        assertTrue(completed.get() > 0);
     }
 }

@@ -25,6 +25,7 @@ public final class OpCatalog {
         all.addAll(PoolCases.cases());
         all.addAll(ActivationCases.cases());
         all.addAll(LossCases.cases());
+        all.addAll(TotalsCases.cases());
         all.addAll(OptimizerCases.cases());
         all.addAll(NormCases.cases());
         all.addAll(RecurrentCases.cases());

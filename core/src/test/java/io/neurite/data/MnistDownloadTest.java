@@ -224,9 +224,11 @@ class MnistDownloadTest {
     }
 
     @Test
-    void theStandardDownloadChecksSha256WhereItIsKnown() {
-        for (String stem : new String[] {Mnist.TEST_IMAGES, Mnist.TEST_LABELS}) {
-            assertEquals(64, MnistDownload.CHECKSUMS.get(stem + ".gz").length(), stem + " is checked with SHA-256, not MD5 alone");
+    void theStandardDownloadChecksEveryFileWithSha256() {
+        for (String stem : new String[] {Mnist.TRAIN_IMAGES, Mnist.TRAIN_LABELS, Mnist.TEST_IMAGES, Mnist.TEST_LABELS}) {
+            String sum = MnistDownload.CHECKSUMS.get(stem + ".gz");
+            assertTrue(sum.matches("[0-9a-f]{64}"), stem + " is checked with SHA-256, not MD5 alone: " + sum);
+            assertEquals(MnistDownload.SHA256.get(stem + ".gz"), sum, stem);
         }
         assertEquals(MnistDownload.MD5.keySet(), MnistDownload.CHECKSUMS.keySet());
     }

@@ -357,6 +357,13 @@ public abstract class CommonKernels<M> implements Kernels {
     }
 
     @Override
+    public void trainingTotals(int samples, int batch, Buffer loss, Buffer correct, Buffer totals) {
+        synchronized (lock) {
+            run.items(KernelEntry.TRAINING_TOTALS, 1, samples, batch, correct != null, loss, orPlaceholder(correct), totals);
+        }
+    }
+
+    @Override
     public void lstmCellForward(int batch, int units, int t, Buffer gates, Buffer rec, Buffer bias, Buffer c, Buffer h, Buffer hNext) {
         synchronized (lock) {
             run.items(KernelEntry.LSTM_CELL_FORWARD, (long) batch * units, batch, units, t, gates, rec, bias, c, h, hNext);

@@ -18,7 +18,7 @@ public enum KernelEntry {
     // neurite/common/softmax.h
     SOFTMAX_ROWS, SOFTMAX_BACKWARD_ROWS, SOFTMAX_CROSS_ENTROPY,
     // neurite/common/indexing.h
-    EMBEDDING_GATHER, EMBEDDING_SCATTER, ARGMAX, COUNT_CORRECT,
+    EMBEDDING_GATHER, EMBEDDING_SCATTER, ARGMAX, COUNT_CORRECT, TRAINING_TOTALS,
     // neurite/common/recurrent.h
     LSTM_CELL_FORWARD, LSTM_CELL_BACKWARD, GRU_CELL_FORWARD, GRU_CELL_BACKWARD,
     // neurite/common/windows.h

@@ -54,7 +54,7 @@ public final class GpuDevice extends Device {
         this.gemm = gemm;
         this.details = details;
         allocator = new CachingAllocator(info.id(), driver);
-        launcher = new GpuLauncher(info.id(), driver, limits, this::isClosed);
+        launcher = new GpuLauncher(info.id(), driver, limits, this::isClosed, this::launched);
         kernels = new GpuKernels(this);
     }
 
@@ -157,7 +157,7 @@ public final class GpuDevice extends Device {
     }
 
     @Override
-    public synchronized void synchronize() {
+    protected synchronized void synchronizeDevice() {
         requireOpenDevice();
         driver.synchronize();
     }

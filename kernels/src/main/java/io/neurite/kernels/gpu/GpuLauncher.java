@@ -33,8 +33,10 @@ public final class GpuLauncher implements Launcher {
     private final LaunchLimits limits;
     private final Map<KernelEntry, GpuFunction> functions = new EnumMap<>(KernelEntry.class);
     private final java.util.function.BooleanSupplier closed;
+    private final Runnable launched;
 
-    GpuLauncher(String device, GpuDriver driver, LaunchLimits limits, java.util.function.BooleanSupplier closed) {
+    GpuLauncher(String device, GpuDriver driver, LaunchLimits limits, java.util.function.BooleanSupplier closed, Runnable launched) {
+        this.launched = launched;
         this.device = device;
         this.driver = driver;
         this.limits = limits;
@@ -113,5 +115,6 @@ public final class GpuLauncher implements Launcher {
             converted[i] = args[i] instanceof Buffer b ? GpuBuffer.memory(b) : args[i];
         }
         driver.launch(f, new int[] {(int) grid[0], (int) grid[1], (int) grid[2]}, block, converted);
+        launched.run();
     }
 }
