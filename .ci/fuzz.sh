@@ -15,7 +15,7 @@ targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   targets=(core:IdxFuzzTest#idx core:IdxFuzzTest#mnist core:CsvFuzzTest#csv core:ImageFolderFuzzTest#labels
     core:SafeTensorsFuzzTest#safetensors core:ModelJsonFuzzTest#model core:TrainingStateFuzzTest#training
-    core:TrainingStateFuzzTest#journal backend-cpu:OptimizerStateFuzzTest#optimizer)
+    core:TrainingStateFuzzTest#journal core:OnnxFuzzTest#onnx backend-cpu:OptimizerStateFuzzTest#optimizer)
 fi
 # FUZZ_LOCK=/tmp/neurite-build.lock takes that lock around each target (not in .ci/run, which may already hold it).
 lock=()

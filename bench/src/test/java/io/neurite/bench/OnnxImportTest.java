@@ -64,6 +64,30 @@ class OnnxImportTest {
         }
     }
 
+    /** The import builds on any device: every device here runs the imported LeNet-5 and GRU model as cpu:0 does, to 1e-5. */
+    @Test
+    void importsOnEveryDevice() throws Exception {
+        List<String> ids = Devices.list().stream().map(io.neurite.device.DeviceInfo::id).toList();
+        try (Device cpu = Devices.get("cpu:0")) {
+            for (String name : List.of("lenet", "gru")) {
+                Path f = dir.resolve(name + "-any.onnx");
+                float[] x, want;
+                try (Model m = OnnxExportTest.model(name).build(cpu, 8)) {
+                    OnnxExport.write(m, f);
+                    x = OnnxExportTest.input(m, 4, 2);
+                    want = TorchStateDictTest.predict(m, cpu, x, 4);
+                }
+                for (String id : ids) {
+                    try (Device d = Devices.get(id); Model back = OnnxImport.read(f, d)) {
+                        double diff = TorchStateDictTest.maxAbs(want, TorchStateDictTest.predict(back, d, x, 4));
+                        System.out.printf("onnx import %-6s on %-9s max |cpu:0 - device| %.3g%n", name, id, diff);
+                        assertTrue(diff <= OnnxExportTest.TOLERANCE, name + " on " + id + ": " + diff);
+                    }
+                }
+            }
+        }
+    }
+
     /** Every initialiser moved to weights/lenet.bin beside the model, as onnx.save_model(..., save_as_external_data=True) does. */
     @Test
     void externalDataIsReadRelativeToTheModel() throws Exception {

@@ -55,14 +55,20 @@ final class BlockOps {
         if (s.opset() < 12) {
             rate = s.attrs.f("ratio", 0.5f);
         } else {
-            rate = s.has(1) ? s.constant(1, "ratio").floats()[0] : 0.5f;
-            s.require(!s.has(2) || s.constant(2, "training_mode").floats()[0] == 0, "training_mode true is not supported");
+            rate = s.has(1) ? scalar(s, 1, "ratio") : 0.5f;
+            s.require(!s.has(2) || scalar(s, 2, "training_mode") == 0, "training_mode true is not supported");
         }
         if (s.opset() < 7) s.require(s.attrs.i("is_test", 0) == 1, "is_test=0 (training) is not supported");
         // Masks come from the layer's own seeded generator; ONNX's seed only matters in training mode, which is refused.
         s.attrs.i("seed", 0);
         s.require(s.node.getOutputCount() < 2 || !s.graph.used(s.output(1)), "the mask output is not supported");
         s.emit(new Dropout(rate), x.shape, s.node(0));
+    }
+
+    private static float scalar(Step s, int i, String what) throws IOException {
+        Values.Const c = s.constant(i, what);
+        s.require(c.count() == 1, what + " " + Arrays.toString(c.dims) + " is not one number");
+        return c.floats()[0];
     }
 
     /** Gather from a constant table by computed ids along axis 0: Embedding. */

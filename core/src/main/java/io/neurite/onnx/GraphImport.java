@@ -94,6 +94,12 @@ final class GraphImport {
             fail(n, name, "op type " + n.getOpType() + " is not supported");
             return;
         }
+        // A recurrent op may leave Y out (""); every other op defines its output 0, which converters name layers after.
+        boolean recurrent = n.getOpType().equals("LSTM") || n.getOpType().equals("GRU") || n.getOpType().equals("RNN");
+        if (n.getOutputList().stream().allMatch(String::isEmpty) || (!recurrent && n.getOutput(0).isEmpty())) {
+            fail(n, name, "its output is missing");
+            return;
+        }
         for (String i : n.getInputList()) {
             if (i.isEmpty()) continue;
             Value v = values.get(i);
@@ -111,7 +117,7 @@ final class GraphImport {
             c.convert(s);
             List<String> attrs = s.attrs.unsupported();
             if (!attrs.isEmpty()) fail(n, name, String.join(", ", attrs));
-        } catch (Refused | IllegalArgumentException e) {
+        } catch (Refused | IllegalArgumentException | ArithmeticException e) {
             fail(n, name, e.getMessage());
         } catch (IOException e) {
             fail(n, name, "reading its constants: " + e.getMessage());

@@ -111,6 +111,7 @@ final class RnnOps {
         List<String> a = s.attrs.strings("activations");
         float[] alpha = s.attrs.floats("activation_alpha"), beta = s.attrs.floats("activation_beta");
         String f = a == null ? "tanh" : a.size() == 1 ? a.getFirst().toLowerCase(Locale.ROOT) : "";
+        s.require((alpha == null || alpha.length == 1) && (beta == null || beta.length == 1), "activation_alpha and activation_beta must be one number each");
         return switch (f) {
             case "tanh", "relu", "sigmoid" -> {
                 s.require(alpha == null && beta == null, "activation_alpha and activation_beta are not supported with " + f);

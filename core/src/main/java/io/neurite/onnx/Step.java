@@ -52,6 +52,7 @@ final class Step {
     Dyn dynamic(int i) {
         Value v = in(i);
         if (v instanceof Dyn d) return d;
+        if (v == null) throw new Refused("input " + i + " is missing");
         throw new Refused("input " + i + " ('" + node.getInput(i) + "') " + (v instanceof Const ? "is a constant; only a value computed from the model's input is supported here"
                 : "is not a batch-major tensor here (a recurrent op's raw output or a time-major transpose)"));
     }
