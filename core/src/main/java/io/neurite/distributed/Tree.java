@@ -11,8 +11,8 @@ import java.util.List;
  * each other to the bit and with one-device training to float tolerance.
  *
  * <pre>{@code
- * float[][] parts = {g0, g1, g2};   // one gradient slice per rank
- * Tree.sum(Arrays.asList(parts));   // g0 now holds (g0 + g1) + g2
+ * float[] g0 = {1, 2}, g1 = {3, 4}, g2 = {5, 6};   // one gradient slice per rank
+ * Tree.sum(List.of(g0, g1, g2));                  // g0 now holds (g0 + g1) + g2: {9, 12}
  * }</pre>
  */
 public final class Tree {

@@ -21,7 +21,7 @@ import org.apache.spark.launcher.JavaModuleOptions;
  * <pre>{@code
  * // SPARK_HOME=target/spark-home SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1 java ...
  * try (JavaSparkContext sc = LocalCluster.start(2, 1024)) {
- *     new SparkTrainer(sc, model, optimizer, loss).executors(2).fit(data);
+ *     new SparkTrainer(sc, model, optimizer, () -> Loss.meanSquaredError()).executors(2).fit(data);
  * }
  * }</pre>
  */
