@@ -27,6 +27,7 @@ import java.util.stream.Collectors;
  *   <li>{@code summary --model mlp|lenet|lstm|FILE.json}: the model summary</li>
  *   <li>{@code explain [--model M] [--weights DIR] ...}: saliency, occlusion, Grad-CAM, filters, feature maps and the confusion matrix as PNGs</li>
  *   <li>{@code onnx F.onnx [--device D]}: an ONNX file imported, as the model summary, or every node that does not import</li>
+ *   <li>{@code spark [--model lenet,cnn] [--executors 1,2] ...}: data-parallel training on Spark's local-cluster, its costs and an estimate for 8 and 64 machines (Spark on the class path)</li>
  * </ul>
  * Bad input (a missing or corrupt file, a bad option value, an unknown model or device) ends with
  * one line on standard error, {@code error: REASON}, naming the file or option, and exit status 2;
@@ -64,8 +65,17 @@ public final class Main {
                 case "summary" -> SummaryCommand.run(rest);
                 case "explain" -> ExplainCommand.run(rest);
                 case "onnx" -> OnnxCommand.run(rest);
+                case "spark" -> {
+                    if (!sparkPresent()) {
+                        err.println("error: spark needs Apache Spark on the class path (the bench jar leaves it out): java --add-modules"
+                                + " jdk.incubator.vector -cp bench/target/neurite-bench.jar:$(cat bench/target/spark-classpath.txt)"
+                                + " io.neurite.bench.Main spark, with SPARK_HOME, SPARK_SCALA_VERSION=2.13 and SPARK_LOCAL_IP=127.0.0.1 set");
+                        yield 2;
+                    }
+                    yield SparkCommand.run(rest);
+                }
                 default -> {
-                    err.println("error: unknown subcommand '" + argv[0] + "': use devices, gemm, conv, mnist, summary, explain or onnx (--help lists their options)");
+                    err.println("error: unknown subcommand '" + argv[0] + "': use devices, gemm, conv, mnist, summary, explain, onnx or spark (--help lists their options)");
                     yield 2;
                 }
             };
@@ -85,6 +95,16 @@ public final class Main {
                     + " (-Dneurite.trace=true prints the stack trace)");
             trace(e);
             return 1;
+        }
+    }
+
+    /** Whether Spark is on the class path: the bench jar runs everything else without it. */
+    static boolean sparkPresent() {
+        try {
+            Class.forName("org.apache.spark.SparkContext", false, Main.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
         }
     }
 
@@ -142,6 +162,12 @@ public final class Main {
                 --samples N                    evaluation samples to explain (8); --out DIR (explain)
                 --layer NAME                   the convolution for Grad-CAM (the last one); --patch P --stride S
                                                of occlusion (4, 1)
+              spark [options]                  data-parallel training on Spark's local-cluster (Spark on the class path,
+                                               see the README): img/s, compute and exchange per step, bytes
+                                               moved, and images/s estimated on 8 and 64 machines at 10 Gbit/s
+                --model lenet,cnn              the models (both; cnn: Keras' MNIST convnet, 1.2M parameters)
+                --executors 1,2                the cluster sizes, one executor JVM each (1,2)
+                --steps N, --batch B           timed steps (30) and batch per executor (64); --device D (cpu:0)
               mnist [options]                  train on MNIST, then report device, img/s, accuracy and memory
                 --model mlp|lenet|lstm|F.json  the model (default lenet; a JSON model file as ModelJson writes,
                                                or F.onnx: an ONNX model imported with its weights, fine-tuned)

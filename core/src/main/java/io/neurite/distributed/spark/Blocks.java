@@ -32,11 +32,16 @@ final class Blocks {
     private final BlockManager manager = SparkEnv.get().blockManager();
     private final String prefix;
     private final List<BlockId> mine = new ArrayList<>();
-    private long received;
+    private long received, waited;
 
     /** prefix: unique to one attempt of one stage of one run. */
     Blocks(String prefix) {
         this.prefix = prefix;
+    }
+
+    /** Nanoseconds spent waiting for blocks that were not there yet (another task still busy), the last look-up excluded. */
+    long waited() {
+        return waited;
     }
 
     /** Bytes fetched so far. */
@@ -70,7 +75,10 @@ final class Blocks {
         BlockId id = id(name);
         long start = System.nanoTime(), pause = 20_000;
         ByteBuffer bytes;
-        while ((bytes = fetch(id)) == null) {
+        long tried;
+        while (true) {
+            tried = System.nanoTime();
+            if ((bytes = fetch(id)) != null) break;
             if (System.nanoTime() - start > WAIT_NANOS) {
                 throw new IllegalStateException("block " + id + " did not appear in " + WAIT_NANOS / 1_000_000_000 + " s: its task stopped");
             }
@@ -79,6 +87,7 @@ final class Blocks {
             LockSupport.parkNanos(pause);
             pause = Math.min(2 * pause, 2_000_000);
         }
+        waited += tried - start;
         received += bytes.remaining();
         float[] out = new float[bytes.remaining() / 4];
         bytes.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);

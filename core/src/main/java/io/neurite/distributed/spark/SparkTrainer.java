@@ -79,10 +79,11 @@ public final class SparkTrainer {
 
     /**
      * Costs so far: steps and stages run; nanoseconds per task (the mean over tasks) in forward
-     * and backward and in the exchange (puts, fetches, barriers, summing, the slice update);
-     * bytes fetched between tasks, all tasks together; driver wall time in stages.
+     * and backward and in the exchange (puts, fetches, summing, the slice update), and the part of
+     * the exchange spent waiting for slices another task had not stored yet; bytes fetched
+     * between tasks, all tasks together; driver wall time in stages.
      */
-    public record Stats(long steps, long stages, long computeNanos, long exchangeNanos, long bytes, long wallNanos) {
+    public record Stats(long steps, long stages, long computeNanos, long exchangeNanos, long waitNanos, long bytes, long wallNanos) {
     }
 
     private final JavaSparkContext sc;
@@ -94,7 +95,7 @@ public final class SparkTrainer {
     private long seed;
     private boolean shuffle = true;
     private String deviceId;
-    private long steps, stages, compute, exchange, bytes, wall;
+    private long steps, stages, compute, exchange, waited, bytes, wall;
     private List<String> placement = List.of();
 
     public SparkTrainer(JavaSparkContext sc, Model model, Optimizer optimizer, LossFactory loss) {
@@ -154,7 +155,7 @@ public final class SparkTrainer {
     }
 
     public Stats stats() {
-        return new Stats(steps, stages, compute, exchange, bytes, wall);
+        return new Stats(steps, stages, compute, exchange, waited, bytes, wall);
     }
 
     /** Trains the model on data; the model and optimiser given hold the result. */
@@ -180,6 +181,7 @@ public final class SparkTrainer {
                     for (int i = 0; i < state.length; i++) System.arraycopy(o.state()[i], 0, state[i], lo, o.weights().length);
                     compute += o.computeNanos() / executors;
                     exchange += o.exchangeNanos() / executors;
+                    waited += o.waitNanos() / executors;
                     bytes += o.bytes();
                     if (o.rank() == 0) frozen = o.frozen();
                     for (int k = 0; k < count; k++) {

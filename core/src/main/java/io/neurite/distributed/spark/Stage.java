@@ -37,6 +37,6 @@ final class Stage {
      * correct count on its samples; rank 0 adds its non-trained parameters.
      */
     record Outcome(int rank, String executors, float[] weights, float[][] state, float[][] frozen, double[] loss, int[] correct,
-                   long computeNanos, long exchangeNanos, long bytes) implements Serializable {
+                   long computeNanos, long exchangeNanos, long waitNanos, long bytes) implements Serializable {
     }
 }

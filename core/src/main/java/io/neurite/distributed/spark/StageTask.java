@@ -112,7 +112,7 @@ final class StageTask extends AbstractFunction1<Iterator<Stage.Shard>, Iterator<
             // The last step's weight slices stay for the others to read; the driver removes them after the stage.
             float[][] frozen = r == 0 ? Layout.frozen(params) : null;
             return new Stage.Outcome(r, executor, slice, update.states(shard.state().length), frozen, losses, correct,
-                    compute, exchange, blocks.received());
+                    compute, exchange, blocks.waited(), blocks.received());
         }
     }
 
