@@ -1,35 +1,40 @@
 #!/bin/sh
-# backend-cuda/gpu-check.sh: every GPU check of the CUDA backend (issue 7) in one run, for a machine
-# with an NVIDIA GPU, PyTorch and no Java, using the bundle of ../shared/tools/gpu-bundle.sh.
+# backend-cuda/gpu-check.sh: every GPU check of the CUDA backend (issues 7 and 13) in one run, for a
+# machine with an NVIDIA GPU, PyTorch and no Java, using the bundle of ../shared/tools/gpu-bundle.sh.
 #
-# Prepare here, from the project root (no GPU needed):
-#   export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+# Prepare here, from the project root (no GPU needed). The bundle's --tests needs the modules in a
+# local repository; a private one keeps ~/.m2 clean (Maven 3.9 reads ~/.m2 behind it, read-only):
+#   export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 MAVEN_ARGS="-Dmaven.repo.local=/tmp/neurite-m2 -Dmaven.repo.local.tail=$HOME/.m2/repository"
 #   ./mvnw -q install -DskipTests && ./mvnw -q -pl backend-cuda test-compile
 #   ../shared/tools/gpu-bundle.sh --tests backend-cuda        # writes .gpu/ (git-ignored)
+#   (cd .gpu && apt-get download ocl-icd-libopencl1)          # the OpenCL loader, for step 7
 # Run there, from the project root, carrying .gpu (the device tool: carry [".gpu"], timeout_s 600):
 #   sh backend-cuda/gpu-check.sh
 # Results go to $OUT (the device tool's folder that comes back), else /tmp/gpu-check: one log per
 # step, the JSON of each bench run, JUnit XML under junit/, steps.txt (exit status and seconds of
-# each step) and summary.txt (the figures issue 7 asks for, with their ratios).
+# each step) and summary.txt (the figures the issues ask for, with their ratios). Only 8 files come
+# back from $OUT, so the logs are packed into logs.tar.gz; summary.txt and steps.txt stay beside it.
 #
-# Steps, each under its own time limit so that one hang cannot eat the GPU budget (about 3-5
-# minutes in all on an H100; the CPU accuracy run comes last because it matters least):
-#   1. nvidia-smi and `bench devices`
+# Steps, each under its own time limit so that one hang cannot eat the GPU budget (the limits add
+# up to well over the 9 minutes a run may take; on an H100 the steps took 3-5 minutes in all):
+#   1. nvidia-smi and `bench devices` (which GEMM each CUDA device uses, and why not the others)
 #   2. the bundled backend-cuda tests with -Dneurite.conformance.require=cuda: the conformance kit,
 #      the buffer contract, the model case, core's behaviour suites (CudaBehaviourTest: model API,
-#      training, layer gradients, recurrent layers, checkpoints) and the allocator's steady state
-#      (CudaSteadyStateTest) on cuda:0 must run, not skip (the emulated, ptxas and nvcc tests skip
+#      training, layer gradients, recurrent layers, checkpoints, no host read per step) and the
+#      allocator's steady state on cuda:0 must run, not skip (the emulated, ptxas and nvcc tests skip
 #      there for want of OpenCL CPU devices and a toolkit; that is expected). Without a GPU, as
-#      checked here on 2026-12-01, only the cuda:0 classes fail, each with "libcuda.so.1 not found".
-#   3. bench gemm --device cuda:0 --n 4096 beside torch_reference gemm --device cuda (TF32 off): by
-#      default through cuBLAS where the JVM finds libcublas.so.13 (PyTorch's nvidia/cublas/lib under
-#      the python3 on the PATH; bench devices says what it found), then Neurite's own PTX kernels
-#      (-Dneurite.cuda.blas=own), then those with -Dneurite.cuda.gemm=tiled, to see what the
-#      large-tile kernel buys
-#   4. bench mnist --device cuda:0 --model lenet at batch 64 and 512, each beside
-#      torch_reference mnist --model lenet --device cuda at the same batch
-#   5. bench mnist --device cpu:0 --model lenet at batch 64: the accuracy the CUDA run must match
-#      within 0.5 points (same seed, same split)
+#      checked here, only the cuda:0 classes fail, each with "libcuda.so.1 not found".
+#   3. bench gemm --n 4096 beside torch.matmul, TF32 off then on: cuBLAS (libcublas.so.13 from
+#      PyTorch's nvidia/cublas/lib), then with -Dneurite.cuda.tf32=true; Neurite's own PTX kernels
+#      (-Dneurite.cuda.blas=own), and the tiled one alone (-Dneurite.cuda.gemm=tiled). The own
+#      kernels have no TF32 variant yet, so TF32 on changes only the cuBLAS path.
+#   4. bench mnist --model lenet at batch 64 and 512 with CUDA graphs on (the own GEMM: cuBLAS calls
+#      bypass the step recording, so with cuBLAS graphs are off) and off (-Dneurite.cuda.graphs=false),
+#      and with cuBLAS, each with --profile, beside torch_reference mnist at the same batch
+#   5. the row LSTM at batch 64 beside PyTorch's (cuDNN) LSTM
+#   6. bench mnist --device cpu:0 --model lenet at batch 64: the accuracy the CUDA run must match
+#   7. OpenCL on the NVIDIA GPU where the driver has an OpenCL library: the loader from the system or
+#      the carried .deb, an ICD file naming libnvidia-opencl.so.1; bench devices, gemm and lenet there
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 2
@@ -56,16 +61,41 @@ jar="-jar $ng/neurite-bench.jar" # unquoted below on purpose: two words
 
 step nvidia-smi 30 nvidia-smi
 step devices 60 "$java" $jar devices
-step kit 300 env JAVA_TOOL_OPTIONS=-Dneurite.conformance.require=cuda "$ng/run-tests.sh" --reports-dir="$out/junit"
-step gemm-cuda 180 "$java" $jar gemm --device cuda:0 --n 4096 --json "$out/gemm-cuda.json"
-step gemm-torch 120 python3 "$ng/torch_reference.py" gemm --n 4096 --device cuda
-step gemm-cuda-own 120 "$java" -Dneurite.cuda.blas=own $jar gemm --device cuda:0 --n 4096 --seconds 1 --json "$out/gemm-cuda-own.json"
-step gemm-cuda-tiled 120 "$java" -Dneurite.cuda.blas=own -Dneurite.cuda.gemm=tiled $jar gemm --device cuda:0 --n 4096 --seconds 1 --json "$out/gemm-cuda-tiled.json"
+step kit 240 env JAVA_TOOL_OPTIONS=-Dneurite.conformance.require=cuda "$ng/run-tests.sh" --reports-dir="$out/junit"
+step gemm-cuda 120 "$java" $jar gemm --device cuda:0 --n 4096 --seconds 1 --json "$out/gemm-cuda.json"
+step gemm-cuda-tf32 90 "$java" -Dneurite.cuda.tf32=true $jar gemm --device cuda:0 --n 4096 --seconds 1 --json "$out/gemm-cuda-tf32.json"
+step gemm-torch 60 python3 "$ng/torch_reference.py" gemm --n 4096 --device cuda
+step gemm-torch-tf32 60 python3 "$ng/torch_reference.py" gemm --n 4096 --device cuda --tf32
+step gemm-cuda-own 90 "$java" -Dneurite.cuda.blas=own $jar gemm --device cuda:0 --n 4096 --seconds 1 --json "$out/gemm-cuda-own.json"
+step gemm-cuda-tiled 90 "$java" -Dneurite.cuda.blas=own -Dneurite.cuda.gemm=tiled $jar gemm --device cuda:0 --n 4096 --seconds 1 --json "$out/gemm-cuda-tiled.json"
 for b in 64 512; do
-  step "mnist-cuda-$b" 240 "$java" $jar mnist --device cuda:0 --model lenet --batch "$b" --data "$ng/mnist" --json "$out/mnist-cuda-$b.json"
-  step "mnist-torch-$b" 240 python3 "$ng/torch_reference.py" mnist --model lenet --device cuda --batch "$b" --data "$ng/mnist"
+  step "mnist-cuda-graphs-$b" 150 "$java" -Dneurite.cuda.blas=own $jar mnist --device cuda:0 --model lenet --batch "$b" --data "$ng/mnist" --profile --json "$out/mnist-cuda-graphs-$b.json"
+  step "mnist-cuda-plain-$b" 150 "$java" -Dneurite.cuda.blas=own -Dneurite.cuda.graphs=false $jar mnist --device cuda:0 --model lenet --batch "$b" --data "$ng/mnist" --profile --json "$out/mnist-cuda-plain-$b.json"
+  step "mnist-cuda-cublas-$b" 150 "$java" $jar mnist --device cuda:0 --model lenet --batch "$b" --data "$ng/mnist" --profile --json "$out/mnist-cuda-cublas-$b.json"
+  step "mnist-torch-$b" 150 python3 "$ng/torch_reference.py" mnist --model lenet --device cuda --batch "$b" --data "$ng/mnist"
 done
-step mnist-cpu-64 300 "$java" $jar mnist --device cpu:0 --model lenet --batch 64 --data "$ng/mnist" --json "$out/mnist-cpu-64.json"
+step lstm-cuda-64 200 "$java" -Dneurite.cuda.blas=own $jar mnist --device cuda:0 --model lstm --batch 64 --data "$ng/mnist" --profile --json "$out/lstm-cuda-64.json"
+step lstm-torch-64 150 python3 "$ng/torch_reference.py" mnist --model lstm --device cuda --batch 64 --data "$ng/mnist"
+step mnist-cpu-64 200 "$java" $jar mnist --device cpu:0 --model lenet --batch 64 --data "$ng/mnist" --json "$out/mnist-cpu-64.json"
+
+# OpenCL on the NVIDIA GPU: the driver's OpenCL library, an ICD file for it, and a loader.
+ocl=/tmp/ngpu-opencl
+mkdir -p "$ocl/icd"
+nvcl=$( (ldconfig -p 2>/dev/null | awk '/libnvidia-opencl.so.1/ {print $NF; exit}'; ls /usr/local/nvidia/lib64/libnvidia-opencl.so.1 /usr/lib/x86_64-linux-gnu/libnvidia-opencl.so.1 2>/dev/null) | head -n 1)
+if [ -n "$nvcl" ]; then
+  echo "$nvcl" > "$ocl/icd/nvidia.icd"
+  if ! ldconfig -p 2>/dev/null | grep -q 'libOpenCL.so.1'; then
+    for d in .gpu/ocl-icd-libopencl1*.deb; do [ -f "$d" ] && dpkg -x "$d" "$ocl/root"; done
+  fi
+  clenv="env OCL_ICD_VENDORS=$ocl/icd LD_LIBRARY_PATH=$ocl/root/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}"
+  step opencl-devices 60 $clenv "$java" $jar devices
+  if grep -q 'opencl:0' "$out/opencl-devices.log"; then
+    step gemm-opencl 90 $clenv "$java" $jar gemm --device opencl:0 --n 4096 --seconds 1 --json "$out/gemm-opencl.json"
+    step mnist-opencl-64 150 $clenv "$java" $jar mnist --device opencl:0 --model lenet --batch 64 --data "$ng/mnist" --profile --json "$out/mnist-opencl-64.json"
+  fi
+else
+  echo "opencl: no libnvidia-opencl.so.1 on this machine; OpenCL on the GPU not checked" | tee -a "$out/steps.txt"
+fi
 
 # The figures and ratios, from the JSON files and the torch logs' RESULT lines.
 python3 - "$out" <<'PY' | tee "$out/summary.txt"
@@ -86,24 +116,37 @@ def torch(name):
         return None
 def ratio(a, b):
     return "n/a" if not a or not b else "%.2f" % (a / b)
+def num(v, f="%.0f"):
+    return "n/a" if v is None else f % v
 print("steps:"); print(open(os.path.join(out, "steps.txt")).read().rstrip())
-g, go, gt, tg = load("gemm-cuda.json"), load("gemm-cuda-own.json"), load("gemm-cuda-tiled.json"), torch("gemm-torch")
-best = g and g.get("gflops"); own = go and go.get("gflops"); ref = tg and tg.get("gflops_median")
-print("gemm n=4096 (%s): Neurite cuda:0 default %s GFLOP/s, ratio %s (issue, cuBLAS path: >= 0.95)"
-      % (g and g.get("description", "")[-160:], best and "%.0f" % best, ratio(best, ref)))
-print("gemm n=4096: own PTX kernels %s GFLOP/s (tiled-only %s), torch.mm FP32 (TF32 off) %s GFLOP/s, ratio %s (issue: >= 0.7)"
-      % (own and "%.0f" % own, gt and "%.0f" % gt.get("gflops", 0), ref and "%.0f" % ref, ratio(own, ref)))
-cpu = load("mnist-cpu-64.json")
+ref, ref32 = (torch("gemm-torch") or {}).get("gflops_median"), (torch("gemm-torch-tf32") or {}).get("gflops_median")
+for name, label, base, goal in (("gemm-cuda", "cuBLAS (default) TF32 off", ref, ">= 0.95"), ("gemm-cuda-tf32", "cuBLAS TF32 on", ref32, ">= 0.95 of torch TF32"),
+                                ("gemm-cuda-own", "own PTX kernels", ref, ">= 0.7"), ("gemm-cuda-tiled", "own tiled kernel only", ref, "-"),
+                                ("gemm-opencl", "OpenCL on the GPU", ref, "-")):
+    g = load(name + ".json")
+    if g is None and name == "gemm-opencl": continue
+    v = g and g.get("gflops")
+    print("gemm n=4096 %s: %s GFLOP/s, torch.matmul %s GFLOP/s, ratio %s (issue: %s)" % (label, num(v), num(base), ratio(v, base), goal))
 for b in (64, 512):
-    n, t = load("mnist-cuda-%d.json" % b), torch("mnist-torch-%d" % b)
-    nr = n and n.get("train_images_per_sec"); tr = t and t.get("train_images_per_sec")
-    acc = n and n.get("eval_accuracy")
-    print("mnist lenet batch %d: Neurite cuda:0 %s images/s, PyTorch eager %s images/s, ratio %s (issue: >= 1); accuracy %s, torch %s"
-          % (b, nr and "%.0f" % nr, tr and "%.0f" % tr, ratio(nr, tr), acc, t and t.get("eval_accuracy")))
-if cpu:
-    n = load("mnist-cuda-64.json")
-    if n and n.get("eval_accuracy") is not None:
-        d = 100 * abs(n["eval_accuracy"] - cpu["eval_accuracy"])
-        print("accuracy batch 64: cuda:0 %.4f, cpu:0 %.4f, difference %.2f points (issue: <= 0.5)" % (n["eval_accuracy"], cpu["eval_accuracy"], d))
+    t = torch("mnist-torch-%d" % b); tr = t and t.get("train_images_per_sec")
+    for kind in ("graphs", "plain", "cublas"):
+        n = load("mnist-cuda-%s-%d.json" % (kind, b)); nr = n and n.get("train_images_per_sec")
+        p = (n or {}).get("profile") or {}
+        print("mnist lenet batch %d, %s: Neurite cuda:0 %s images/s, PyTorch eager %s, ratio %s (issue: >= %s); accuracy %s (torch %s); %s ms a step"
+              % (b, kind, num(nr), num(tr), ratio(nr, tr), "2" if b == 64 else "1", n and n.get("eval_accuracy"), t and t.get("eval_accuracy"),
+                 num(p.get("ms_per_step"), "%.3f")))
+    g, pl = load("mnist-cuda-graphs-%d.json" % b), load("mnist-cuda-plain-%d.json" % b)
+    print("mnist lenet batch %d: graphs on / off %s" % (b, ratio(g and g.get("train_images_per_sec"), pl and pl.get("train_images_per_sec"))))
+l, tl = load("lstm-cuda-64.json"), torch("lstm-torch-64")
+print("row LSTM batch 64: Neurite %s images/s, PyTorch (cuDNN) %s, ratio %s (issue: >= 1)"
+      % (num(l and l.get("train_images_per_sec")), num(tl and tl.get("train_images_per_sec")), ratio(l and l.get("train_images_per_sec"), tl and tl.get("train_images_per_sec"))))
+cpu, n = load("mnist-cpu-64.json"), load("mnist-cuda-graphs-64.json")
+if cpu and n and n.get("eval_accuracy") is not None:
+    d = 100 * abs(n["eval_accuracy"] - cpu["eval_accuracy"])
+    print("accuracy batch 64: cuda:0 %.4f, cpu:0 %.4f, difference %.2f points (issue: <= 0.5)" % (n["eval_accuracy"], cpu["eval_accuracy"], d))
+o = load("mnist-opencl-64.json")
+if o: print("OpenCL on the GPU, lenet batch 64: %s images/s, accuracy %s" % (num(o.get("train_images_per_sec")), o.get("eval_accuracy")))
 PY
+# At most 8 files come back: the logs and JSON go in one archive beside the summary.
+(cd "$out" && tar -czf logs.tar.gz --exclude=logs.tar.gz --exclude=summary.txt --exclude=steps.txt . 2>/dev/null)
 echo "results: $out"

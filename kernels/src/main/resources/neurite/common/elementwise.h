@@ -83,11 +83,11 @@ FN float counter_uniform(uint seedLo, uint seedHi, int i) {
     return (float) (h >> 8) * (1.0f / 16777216.0f);
 }
 
-KERNEL dropout(int n, float rate, float keep, uint seedLo, uint seedHi,
+KERNEL dropout(int n, float rate, float keep, uint seedLo, uint seedHi, STEP_PARAMS,
                GLOBAL const float* x, GLOBAL float* mask, GLOBAL float* y) {
     int i = GID(0);
     if (i >= n) return;
-    float m = counter_uniform(seedLo, seedHi, i) >= rate ? keep : 0.0f;
+    float m = counter_uniform((uint) STEP_I((int) seedLo, 0), (uint) STEP_I((int) seedHi, 1), i) >= rate ? keep : 0.0f;
     mask[i] = m;
     y[i] = x[i] * m;
 }

@@ -59,13 +59,13 @@ FN void kahan_add(GLOBAL float* t, float v) {
  * correct count, the first batch whose loss was not finite. One thread: a few flops, so the loop
  * waits for nothing and reads the totals only when it shows them.
  */
-KERNEL training_totals(int samples, int batch, int counted, GLOBAL const float* loss, GLOBAL const int* correct,
-                       GLOBAL float* totals) {
+KERNEL training_totals(int samples, int batch, STEP_PARAMS, int counted, GLOBAL const float* loss,
+                       GLOBAL const int* correct, GLOBAL float* totals) {
     if (GID(0) != 0) return;
     float l = loss[0];
     kahan_add(totals, (float) samples * l);
     if (!isfinite(l) && totals[4] == 0.0f) {
-        totals[4] = (float) batch;
+        totals[4] = (float) STEP_I(batch, 0);
         totals[5] = l;
     }
     if (counted) kahan_add(totals + 2, (float) correct[0]);

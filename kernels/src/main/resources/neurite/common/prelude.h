@@ -58,6 +58,16 @@ typedef unsigned int uint;
 #define REDUCE_WG 256
 #endif
 
+/*
+ * Values that change every training step (a learning rate, Adam's bias corrections, a dropout
+ * seed, a batch number) arrive twice: by value, and as slot `at` of the device table sv, which a
+ * recorded step (a CUDA graph) refreshes before each replay. at < 0 means "use the value": plain
+ * launches pass -1, so they need no table. STEP_PARAMS declares the pair after the values.
+ */
+#define STEP_PARAMS GLOBAL const float* sv, int at
+#define STEP_F(value, i) ((at) < 0 ? (value) : sv[(at) + (i)])
+#define STEP_I(value, i) ((at) < 0 ? (value) : ((GLOBAL const int*) sv)[(at) + (i)])
+
 /* The most axes a strided kernel takes; the host merges contiguous axes and pads with leading ones. */
 #define MAX_RANK 6
 #define RANK_PARAMS(p) int p##0, int p##1, int p##2, int p##3, int p##4, int p##5

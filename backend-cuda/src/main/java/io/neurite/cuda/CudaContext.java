@@ -6,6 +6,10 @@ import static jcuda.driver.JCudaDriver.cuDeviceGetAttribute;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRelease;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
 import static jcuda.driver.JCudaDriver.cuFuncGetAttribute;
+import static jcuda.driver.JCudaDriver.cuGraphDestroy;
+import static jcuda.driver.JCudaDriver.cuGraphExecDestroy;
+import static jcuda.driver.JCudaDriver.cuGraphInstantiate;
+import static jcuda.driver.JCudaDriver.cuGraphLaunch;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
 import static jcuda.driver.JCudaDriver.cuMemFree;
@@ -13,8 +17,10 @@ import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
 import static jcuda.driver.JCudaDriver.cuModuleUnload;
+import static jcuda.driver.JCudaDriver.cuStreamBeginCapture;
 import static jcuda.driver.JCudaDriver.cuStreamCreate;
 import static jcuda.driver.JCudaDriver.cuStreamDestroy;
+import static jcuda.driver.JCudaDriver.cuStreamEndCapture;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
 import io.neurite.device.DeviceException;
@@ -34,9 +40,12 @@ import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUfunction_attribute;
+import jcuda.driver.CUgraph;
+import jcuda.driver.CUgraphExec;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
 import jcuda.driver.CUstream;
+import jcuda.driver.CUstreamCaptureMode;
 import jcuda.driver.CUstream_flags;
 
 /**
@@ -235,6 +244,43 @@ final class CudaContext implements GpuDriver {
     @Override
     public int multiprocessors() {
         return multiprocessors;
+    }
+
+    @Override
+    public boolean canCapture() {
+        return true;
+    }
+
+    /** Thread-local mode: only this thread's unsafe calls (a cuMemAlloc, a synchronous copy) break the capture. */
+    @Override
+    public void beginCapture() {
+        makeCurrent();
+        check(cuStreamBeginCapture(stream, CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_THREAD_LOCAL), "cuStreamBeginCapture");
+    }
+
+    @Override
+    public Graph endCapture() {
+        makeCurrent();
+        CUgraph graph = new CUgraph();
+        check(cuStreamEndCapture(stream, graph), "cuStreamEndCapture");
+        CUgraphExec exec = new CUgraphExec();
+        int r = cuGraphInstantiate(exec, graph, 0);
+        if (r != CUresult.CUDA_SUCCESS) cuGraphDestroy(graph);
+        check(r, "cuGraphInstantiate");
+        return new Graph() {
+            @Override
+            public void launch() {
+                makeCurrent();
+                check(cuGraphLaunch(exec, stream), "cuGraphLaunch");
+            }
+
+            @Override
+            public void close() {
+                makeCurrent();
+                cuGraphExecDestroy(exec); // errors ignored: dropping it either way
+                cuGraphDestroy(graph);
+            }
+        };
     }
 
     @Override

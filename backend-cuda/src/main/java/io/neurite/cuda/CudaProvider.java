@@ -172,6 +172,20 @@ public final class CudaProvider implements DeviceProvider {
 
     /** A CUDA device on a driver: the real one above, or the tests' emulation on OpenCL. */
     static GpuDevice device(DeviceInfo info, GpuDriver driver, GemmChoice gemm, String transfers) {
-        return new GpuDevice(info, driver, LIMITS, gemm.gemm(), "GEMM: " + gemm.description() + "; " + transfers);
+        return new GpuDevice(info, driver, LIMITS, gemm.gemm(), "GEMM: " + gemm.description() + "; " + transfers, graphsOff(gemm));
     }
+
+    /**
+     * Why training steps are not recorded as CUDA graphs on this device, or null when they are:
+     * {@code -Dneurite.cuda.graphs=false}, or cuBLAS, whose calls reach the stream past the
+     * recording and so could not be compared with it.
+     */
+    static String graphsOff(GemmChoice gemm) {
+        if (!Boolean.parseBoolean(System.getProperty(GRAPHS, "true"))) return "-D" + GRAPHS + "=false";
+        if (gemm.gemm() instanceof CublasGemm) return "cuBLAS calls bypass the step recording; -Dneurite.cuda.blas=own records every kernel";
+        return null;
+    }
+
+    /** The switch for CUDA graphs (on by default). */
+    static final String GRAPHS = "neurite.cuda.graphs";
 }

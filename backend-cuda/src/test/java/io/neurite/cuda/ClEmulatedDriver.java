@@ -7,7 +7,9 @@ import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,6 +42,8 @@ final class ClEmulatedDriver implements GpuDriver {
     private final cl_program program;
     private final Map<String, GpuFunction> functions = new HashMap<>();
     private final int units;
+    private List<Runnable> captured;
+    private int graphs;
 
     ClEmulatedDriver(cl_device_id device, cl_context_properties platform) {
         CL.setExceptionsEnabled(true);
@@ -110,6 +114,7 @@ final class ClEmulatedDriver implements GpuDriver {
 
     @Override
     public void upload(MemorySegment src, DeviceMemory dst, long byteOffset) {
+        notCapturing("cuMemcpyHtoDAsync");
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment copy = arena.allocate(src.byteSize(), 64);
             copy.copyFrom(src);
@@ -120,6 +125,7 @@ final class ClEmulatedDriver implements GpuDriver {
 
     @Override
     public void download(DeviceMemory src, long byteOffset, MemorySegment dst) {
+        notCapturing("cuMemcpyDtoHAsync");
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment into = arena.allocate(dst.byteSize(), 64);
             CL.clEnqueueReadBuffer(queue, mem(src), CL.CL_TRUE, byteOffset, dst.byteSize(),
@@ -131,6 +137,10 @@ final class ClEmulatedDriver implements GpuDriver {
     @Override
     public void fill32(DeviceMemory memory, long byteOffset, int pattern, long count) {
         if (count == 0) return;
+        if (captured != null) {
+            captured.add(() -> fill32(memory, byteOffset, pattern, count));
+            return;
+        }
         CL.clEnqueueFillBuffer(queue, mem(memory), Pointer.to(new int[] {pattern}), Sizeof.cl_int, byteOffset,
                 count * 4, 0, null, null);
     }
@@ -147,6 +157,15 @@ final class ClEmulatedDriver implements GpuDriver {
 
     @Override
     public void launch(GpuFunction f, int[] grid, int[] block, Object[] args) {
+        if (captured != null) {
+            Object[] values = args.clone();
+            captured.add(() -> enqueue(f, grid.clone(), block.clone(), values));
+        } else {
+            enqueue(f, grid, block, args);
+        }
+    }
+
+    private void enqueue(GpuFunction f, int[] grid, int[] block, Object[] args) {
         cl_kernel k = (cl_kernel) f.handle();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -167,7 +186,53 @@ final class ClEmulatedDriver implements GpuDriver {
 
     @Override
     public void synchronize() {
+        notCapturing("cuStreamSynchronize");
         CL.clFinish(queue);
+    }
+
+    /**
+     * CUDA graphs as the real driver makes them, in miniature: between beginCapture and endCapture
+     * each launch and fill is recorded (the kernel, its grid and its argument values, memory by
+     * handle) instead of queued, and the graph queues the recording again on each launch. A copy
+     * or wait while capturing fails as CUDA's stream capture refuses it.
+     */
+    @Override
+    public boolean canCapture() {
+        return true;
+    }
+
+    @Override
+    public void beginCapture() {
+        notCapturing("cuStreamBeginCapture");
+        captured = new ArrayList<>();
+    }
+
+    @Override
+    public Graph endCapture() {
+        if (captured == null) throw new DeviceException("cuStreamEndCapture: the stream is not capturing");
+        List<Runnable> graph = List.copyOf(captured);
+        captured = null;
+        graphs++;
+        return new Graph() {
+            @Override
+            public void launch() {
+                notCapturing("cuGraphLaunch");
+                graph.forEach(Runnable::run);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /** Graphs instantiated so far. */
+    int graphs() {
+        return graphs;
+    }
+
+    private void notCapturing(String call) {
+        if (captured != null) throw new DeviceException(call + ": operation not permitted when stream is capturing");
     }
 
     @Override

@@ -26,19 +26,27 @@ final class Counters {
         launches.increment();
     }
 
+    /** A copy or wait inside an op call (a GPU backend's host check reading labels, say) is its own line, not the op's. */
+    private void outsideOps(long nanos) {
+        if (DEPTH.get()[0] > 0) opNanos.add(-nanos);
+    }
+
     void uploaded(long bytes, long nanos) {
+        outsideOps(nanos);
         uploads.increment();
         uploadBytes.add(bytes);
         uploadNanos.add(nanos);
     }
 
     void downloaded(long bytes, long nanos) {
+        outsideOps(nanos);
         downloads.increment();
         downloadBytes.add(bytes);
         downloadNanos.add(nanos);
     }
 
     void waited(long nanos) {
+        outsideOps(nanos);
         waits.increment();
         waitNanos.add(nanos);
     }

@@ -159,6 +159,19 @@ public abstract class Device implements AutoCloseable {
         return EnumSet.allOf(Op.class);
     }
 
+    /**
+     * Marks the start of one training step (its batch copied in, forward, loss, backward, update),
+     * which {@link #endStep()} closes; fit calls both. A backend may record a step and replay the
+     * recording when the next step queues the same work (CUDA graphs); by default nothing happens.
+     * Nothing between the two may read back to the host, or the recording simply ends there.
+     */
+    public void beginStep() {
+    }
+
+    /** Closes the step {@link #beginStep()} opened. */
+    public void endStep() {
+    }
+
     /** Waits until every queued op and copy has finished. */
     public final void synchronize() {
         long t0 = System.nanoTime();

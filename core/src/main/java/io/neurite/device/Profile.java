@@ -19,7 +19,7 @@ package io.neurite.device;
  * waits for the queue first).
  *
  * @param ops           op calls
- * @param opNanos       time inside op calls (0 unless timed)
+ * @param opNanos       time inside op calls, less the copies and waits inside them (0 unless timed)
  * @param launches      kernels a GPU backend launched (0 on the CPU backend, whose ops run in place)
  * @param uploads       host-to-device copies
  * @param uploadBytes   their bytes

@@ -176,10 +176,14 @@ public final class Trainer {
             totals.add(r.loss(), to - from, r.correct());
             return;
         }
+        Device dev = model.device();
+        dev.beginStep();
         try (Scope s = Scope.open()) {
             Tensor x = batchFeatures(d, order, from, to, transform, seed), y = batchTargets(d, order, from, to);
             Tensor[] outputAndLoss = update(x, y);
             totals.add(outputAndLoss[0], y, outputAndLoss[1], to - from);
+        } finally {
+            dev.endStep(); // after the scope: the step's temporaries are back in the cache, as when it was recorded
         }
     }
 

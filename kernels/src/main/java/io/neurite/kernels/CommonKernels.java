@@ -317,7 +317,7 @@ public abstract class CommonKernels<M> implements Kernels {
     @Override
     public void dropout(int n, float rate, long seed, Buffer x, Buffer mask, Buffer y) {
         synchronized (lock) {
-            run.items(KernelEntry.DROPOUT, n, n, rate, 1f / (1f - rate), (int) seed, (int) (seed >>> 32), x, mask, y);
+            run.items(KernelEntry.DROPOUT, n, n, rate, 1f / (1f - rate), new StepValues((int) seed, (int) (seed >>> 32)), x, mask, y);
         }
     }
 
@@ -359,7 +359,7 @@ public abstract class CommonKernels<M> implements Kernels {
     @Override
     public void trainingTotals(int samples, int batch, Buffer loss, Buffer correct, Buffer totals) {
         synchronized (lock) {
-            run.items(KernelEntry.TRAINING_TOTALS, 1, samples, batch, correct != null, loss, orPlaceholder(correct), totals);
+            run.items(KernelEntry.TRAINING_TOTALS, 1, samples, new StepValues(batch), correct != null, loss, orPlaceholder(correct), totals);
         }
     }
 

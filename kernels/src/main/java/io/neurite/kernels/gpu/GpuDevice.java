@@ -33,7 +33,7 @@ import java.util.Set;
  * queue whole.
  */
 public final class GpuDevice extends Device {
-    private final GpuDriver driver;
+    private final StepGraphs driver;
     private final CachingAllocator allocator;
     private final GpuLauncher launcher;
     private final GpuKernels kernels;
@@ -49,18 +49,52 @@ public final class GpuDevice extends Device {
      * @param details appended to the description: the GEMM, transfers, tuning
      */
     public GpuDevice(DeviceInfo info, GpuDriver driver, LaunchLimits limits, GpuGemm gemm, String details) {
+        this(info, driver, limits, gemm, details, "not asked for");
+    }
+
+    /**
+     * As above, with training steps recorded as graphs and replayed ({@link StepGraphs}) where the
+     * driver can capture them, unless graphsOff names why not (null: on).
+     */
+    public GpuDevice(DeviceInfo info, GpuDriver driver, LaunchLimits limits, GpuGemm gemm, String details, String graphsOff) {
         super(info);
-        this.driver = driver;
+        this.driver = new StepGraphs(info.id(), driver, graphsOff);
         this.gemm = gemm;
         this.details = details;
-        allocator = new CachingAllocator(info.id(), driver);
-        launcher = new GpuLauncher(info.id(), driver, limits, this::isClosed, this::launched);
+        allocator = new CachingAllocator(info.id(), this.driver);
+        launcher = new GpuLauncher(info.id(), this.driver, limits, this::isClosed, this::launched, this::placeholder);
         kernels = new GpuKernels(this);
     }
 
     @Override
     public String description() {
-        return super.description() + "; " + details;
+        String off = driver.off();
+        return super.description() + "; " + details + (off == null ? "; CUDA graphs: on" : off.equals("not asked for") ? ""
+                : "; CUDA graphs: off (" + off + ")");
+    }
+
+    @Override
+    public synchronized void beginStep() {
+        requireOpenDevice();
+        driver.beginStep();
+    }
+
+    @Override
+    public synchronized void endStep() {
+        requireOpenDevice();
+        driver.endStep();
+    }
+
+    /** Step graphs captured, graph launches, and why the last recording ended early or was dropped (null if none). */
+    public synchronized String graphStatus() {
+        return driver.captures() + " captured, " + driver.replays() + " launched, " + driver.fallbacks() + " fallbacks"
+                + (driver.lastReason() == null ? ""
+                : "; last fallback: " + driver.lastReason());
+    }
+
+    /** Graph launches so far: every replayed training step. */
+    public synchronized long graphLaunches() {
+        return driver.replays();
     }
 
     @Override

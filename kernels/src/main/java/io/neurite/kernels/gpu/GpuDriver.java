@@ -62,6 +62,32 @@ public interface GpuDriver {
     /** Releases what the driver holds for this device (stream or queue, kernels); memory was freed first. */
     void close();
 
+    /** Whether {@link #beginCapture} works here (CUDA graphs); false by default. */
+    default boolean canCapture() {
+        return false;
+    }
+
+    /**
+     * Starts recording the stream: launches and fills queued from now on are captured, not run,
+     * until {@link #endCapture}; nothing else is called in between ({@link StepGraphs} sees to it).
+     */
+    default void beginCapture() {
+        throw new UnsupportedOperationException("this driver cannot capture graphs");
+    }
+
+    /** Ends the recording and returns it ready to launch; a failure is an exception naming it. */
+    default Graph endCapture() {
+        throw new UnsupportedOperationException("this driver cannot capture graphs");
+    }
+
+    /** A captured stream of work ({@code cuGraphInstantiate}'s executable graph). */
+    interface Graph {
+        /** Queues the whole recording on the stream, with the memory it was recorded with. */
+        void launch();
+
+        void close();
+    }
+
     /** A block of device memory; identity equality, as the allocator's sets need. */
     interface DeviceMemory {
         long bytes();

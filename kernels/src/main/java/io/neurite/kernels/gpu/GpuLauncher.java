@@ -5,6 +5,7 @@ import io.neurite.device.DeviceException;
 import io.neurite.kernels.KernelEntry;
 import io.neurite.kernels.Launcher;
 import io.neurite.kernels.Shapes;
+import io.neurite.kernels.StepValues;
 import io.neurite.kernels.gpu.GpuDriver.GpuFunction;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -24,19 +25,23 @@ import java.util.Map;
  *   <li>{@link #grid}: an explicit grid (GEMM).</li>
  * </ul>
  * A kernel keeps one block size for all calls, because a CPU driver such as PoCL compiles a
- * work-group function per size. Arguments may be buffers, device memory, ints, floats or booleans.
+ * work-group function per size. Arguments may be buffers, device memory, ints, floats, booleans or
+ * {@link StepValues} (the values, then the step table and their slot in it: {@link StepGraphs}).
  * Callers hold the device's lock.
  */
 public final class GpuLauncher implements Launcher {
     private final String device;
-    private final GpuDriver driver;
+    private final StepGraphs driver;
+    private final java.util.function.Supplier<GpuDriver.DeviceMemory> placeholder;
     private final LaunchLimits limits;
     private final Map<KernelEntry, GpuFunction> functions = new EnumMap<>(KernelEntry.class);
     private final java.util.function.BooleanSupplier closed;
     private final Runnable launched;
 
-    GpuLauncher(String device, GpuDriver driver, LaunchLimits limits, java.util.function.BooleanSupplier closed, Runnable launched) {
+    GpuLauncher(String device, StepGraphs driver, LaunchLimits limits, java.util.function.BooleanSupplier closed, Runnable launched,
+                java.util.function.Supplier<GpuDriver.DeviceMemory> placeholder) {
         this.launched = launched;
+        this.placeholder = placeholder;
         this.device = device;
         this.driver = driver;
         this.limits = limits;
@@ -110,11 +115,22 @@ public final class GpuLauncher implements Launcher {
             throw new DeviceException(device + ": kernel " + f.name() + " allows " + f.maxThreads()
                     + " threads a block on this device, not " + Arrays.toString(block));
         }
-        Object[] converted = new Object[args.length];
-        for (int i = 0; i < args.length; i++) {
-            converted[i] = args[i] instanceof Buffer b ? GpuBuffer.memory(b) : args[i];
+        java.util.List<Object> converted = new java.util.ArrayList<>(args.length + 4);
+        long stepValues = 0; // positions the step graph does not compare: their slot in its table is compared instead
+        for (Object a : args) {
+            if (a instanceof StepValues sv) {
+                int at = driver.place(sv);
+                for (Object v : sv.values()) {
+                    stepValues |= 1L << converted.size();
+                    converted.add(v);
+                }
+                converted.add(at < 0 ? placeholder.get() : driver.table());
+                converted.add(at);
+            } else {
+                converted.add(a instanceof Buffer b ? GpuBuffer.memory(b) : a);
+            }
         }
-        driver.launch(f, new int[] {(int) grid[0], (int) grid[1], (int) grid[2]}, block, converted);
+        driver.launch(f, new int[] {(int) grid[0], (int) grid[1], (int) grid[2]}, block, converted.toArray(), stepValues);
         launched.run();
     }
 }
