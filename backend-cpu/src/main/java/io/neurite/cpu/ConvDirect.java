@@ -52,8 +52,13 @@ final class ConvDirect {
     private ConvDirect() {
     }
 
-    /** Whether this class handles the convolution: stride 1 and small enough images and filters. */
+    /** Whether this class handles the convolution by default: see {@link #fits}. */
     static boolean applies(Conv2dSpec s) {
+        return fits(s);
+    }
+
+    /** Whether this class can handle the convolution: stride 1 and small enough images and filters. */
+    static boolean fits(Conv2dSpec s) {
         Window2d w = s.window();
         if (w.strideH() != 1 || w.strideW() != 1 || w.outH() == 0 || w.outW() == 0 || s.n() == 0) return false;
         Geometry g = new Geometry(s);

@@ -72,9 +72,16 @@ final class CpuKernels implements Kernels {
         else CpuConv.backwardFilter(spec, CpuBuffer.f(x), CpuBuffer.f(dy), CpuBuffer.f(dw));
     }
 
+    /**
+     * {@code -Dneurite.cpu.conv=direct} or {@code gemm} forces one path where both apply, so that
+     * {@code bench conv} can time each on the same shape; unset, the shape decides.
+     */
+    private static final String CONV_PATH = System.getProperty("neurite.cpu.conv", "auto");
+
     /** Stride-1 convolutions of small images skip im2col (see {@link ConvDirect}); it needs the Vector API. */
     private static boolean direct(Conv2dSpec spec) {
-        return VectorSupport.AVAILABLE && ConvDirect.applies(spec);
+        if (!VectorSupport.AVAILABLE || CONV_PATH.equals("gemm")) return false;
+        return CONV_PATH.equals("direct") ? ConvDirect.fits(spec) : ConvDirect.applies(spec);
     }
 
     @Override

@@ -20,7 +20,8 @@ import java.util.SplittableRandom;
  * {@code bench conv --device D [--json FILE] [--seconds S] [--batch B]}: the two convolutions of
  * the classic LeNet-5 (as in the PyTorch reference: conv1 1 to 6 channels 5x5 with padding 2 on
  * 28x28, conv2 6 to 16 channels 5x5 valid on 14x14; batch B, default 64) and a ResNet-style
- * 64 to 64 channel 3x3 same on 56x56 (batch 8). For each the forward, backward data and backward
+ * 64 to 64 channel 3x3 same on 56x56 (batch 8), and the three larger 3x3 same layers of the
+ * VGG-style model (32 to 32 channels on 28x28, 32 to 64 and 64 to 64 on 14x14, batch 2B). For each the forward, backward data and backward
  * filter: median milliseconds and GFLOP/s ({@link Conv2dSpec#flops()} for each of the three
  * passes, which all do the same multiply-adds).
  *
@@ -54,7 +55,11 @@ final class ConvCommand {
         List<Layer> layers = List.of(
                 new Layer("lenet.conv1", conv(batch, 1, 28, 28, 6, 5, 2)),
                 new Layer("lenet.conv2", conv(batch, 6, 14, 14, 16, 5, 0)),
-                new Layer("conv3x3.64", conv(8, 64, 56, 56, 64, 3, 1)));
+                new Layer("conv3x3.64", conv(8, 64, 56, 56, 64, 3, 1)),
+                // bench mnist --model vgg's three larger layers, at its batch of 128
+                new Layer("vgg.conv2", conv(2 * batch, 32, 28, 28, 32, 3, 1)),
+                new Layer("vgg.conv3", conv(2 * batch, 32, 14, 14, 64, 3, 1)),
+                new Layer("vgg.conv4", conv(2 * batch, 64, 14, 14, 64, 3, 1)));
         List<Map<String, Object>> results = new ArrayList<>();
         try (Device device = Devices.get(id)) {
             Device oracle = device.id().equals("cpu:0") ? null : Devices.get("cpu:0");

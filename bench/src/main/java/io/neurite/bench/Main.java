@@ -23,8 +23,8 @@ import java.util.stream.Collectors;
  *   <li>{@code devices}: every backend, available or not with the reason, and each device</li>
  *   <li>{@code gemm --device D --n N [--json FILE]}: square SGEMM, median GFLOP/s</li>
  *   <li>{@code conv --device D [--json FILE]}: LeNet-5 and a 64-channel 3x3 layer, forward and backward</li>
- *   <li>{@code mnist [--model mlp|lenet|lstm|FILE.json|FILE.onnx] ...}: the main job: train on MNIST, report images/s and accuracy</li>
- *   <li>{@code summary --model mlp|lenet|lstm|FILE.json}: the model summary</li>
+ *   <li>{@code mnist [--model mlp|lenet|lstm|gru|vgg|FILE.json|FILE.onnx] ...}: the main job: train on MNIST, report images/s and accuracy</li>
+ *   <li>{@code summary --model mlp|lenet|lstm|gru|vgg|FILE.json}: the model summary</li>
  *   <li>{@code explain [--model M] [--weights DIR] ...}: saliency, occlusion, Grad-CAM, filters, feature maps and the confusion matrix as PNGs</li>
  *   <li>{@code onnx F.onnx [--device D]}: an ONNX file imported, as the model summary, or every node that does not import</li>
  *   <li>{@code spark [--model lenet,cnn] [--executors 1,2] ...}: data-parallel training on Spark's local-cluster, its costs and an estimate for 8 and 64 machines (Spark on the class path)</li>
@@ -169,15 +169,16 @@ public final class Main {
                 --executors 1,2                the cluster sizes, one executor JVM each (1,2)
                 --steps N, --batch B           timed steps (30) and batch per executor (64); --device D (cpu:0)
               mnist [options]                  train on MNIST, then report device, img/s, accuracy and memory
-                --model mlp|lenet|lstm|F.json  the model (default lenet; a JSON model file as ModelJson writes,
-                                               or F.onnx: an ONNX model imported with its weights, fine-tuned)
+                --model M                      mlp, lenet, lstm, gru, vgg, F.json (a model file as ModelJson
+                                               writes) or F.onnx (an ONNX model imported with its weights,
+                                               fine-tuned) (default lenet)
                 --device D                     cpu:0, opencl:0, cuda:0... (default: the best device here)
                 --epochs N                     epochs to train, counted from the start when resuming (default 3)
-                --batch B                      batch size, 1 to the training-set size (default: mlp 32, lenet
-                                               and lstm 64)
-                --lr LR                        learning rate (default: mlp 0.1, lenet and lstm 0.001)
+                --batch B                      batch size, 1 to the training-set size (default: mlp 32, vgg 128,
+                                               the others 64)
+                --lr LR                        learning rate (default: mlp 0.1, the others 0.001)
                 --optimizer O                  sgd, momentum, nesterov, adam, rmsprop, adagrad, adadelta
-                                               (default: mlp sgd, lenet and lstm adam)
+                                               (default: mlp sgd, the others adam)
                 --data DIR                     MNIST IDX files (gz or raw): train-* and t10k-* train on 60,000 and
                                                evaluate on 10,000; t10k-* alone split 8,000/2,000. Default: the
                                                embedded t10k files, split 8,000/2,000

@@ -3,6 +3,7 @@ package io.neurite.bench;
 import io.neurite.nn.Conv2d;
 import io.neurite.nn.Dense;
 import io.neurite.nn.Flatten;
+import io.neurite.nn.Gru;
 import io.neurite.nn.Initializer;
 import io.neurite.nn.Input;
 import io.neurite.nn.Lstm;
@@ -26,8 +27,9 @@ final class MnistModels {
     static Settings defaults(String model) {
         return switch (model) {
             case "mlp" -> new Settings(32, "sgd", 0.1f);
-            case "lenet", "lstm" -> new Settings(64, "adam", 1e-3f);
-            default -> throw new IllegalArgumentException("unknown model '" + model + "': use mlp, lenet, lstm or a model FILE.json");
+            case "lenet", "lstm", "gru" -> new Settings(64, "adam", 1e-3f);
+            case "vgg" -> new Settings(128, "adam", 1e-3f);
+            default -> throw unknown(model);
         };
     }
 
@@ -44,7 +46,21 @@ final class MnistModels {
             // recurrent kernel and forget bias 1, as the PyTorch reference (Keras would start U orthogonal).
             case "lstm" -> new Sequential(Input.of(1, 28, 28), new Reshape(28, 28),
                     new Lstm(128).recurrentInitializer(Initializer.glorotUniform()), new Dense(10));
-            default -> throw new IllegalArgumentException("unknown model '" + model + "': use mlp, lenet, lstm or a model FILE.json");
+            // The same over GRU(128) (PyTorch's gate form, reset applied after the recurrent product).
+            case "gru" -> new Sequential(Input.of(1, 28, 28), new Reshape(28, 28),
+                    new Gru(128).recurrentInitializer(Initializer.glorotUniform()), new Dense(10));
+            // VGG-style, compute-bound: two 3x3 blocks of 32 then 64 filters (same, ReLU), each
+            // followed by a 2x2 max pool, then dense 256 (ReLU) and 10.
+            case "vgg" -> new Sequential(Input.of(1, 28, 28),
+                    new Conv2d(32, 3).padding("same").activation("relu"), new Conv2d(32, 3).padding("same").activation("relu"),
+                    new MaxPooling2d(2),
+                    new Conv2d(64, 3).padding("same").activation("relu"), new Conv2d(64, 3).padding("same").activation("relu"),
+                    new MaxPooling2d(2), new Flatten(), new Dense(256).activation("relu"), new Dense(10));
+            default -> throw unknown(model);
         };
+    }
+
+    private static IllegalArgumentException unknown(String model) {
+        return new IllegalArgumentException("unknown model '" + model + "': use mlp, lenet, lstm, gru, vgg or a model FILE.json");
     }
 }

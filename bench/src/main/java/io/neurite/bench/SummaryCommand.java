@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code bench summary --model mlp|lenet|lstm|FILE.json [--seed S]}: the model summary the mnist
+ * {@code bench summary --model mlp|lenet|lstm|gru|vgg|FILE.json [--seed S]}: the model summary the mnist
  * job prints (layers, output shapes, parameter counts), without data or training. The model is
  * built on cpu:0, which every build has, so the summary does not depend on the machine.
  */
