@@ -57,7 +57,11 @@ class OnnxTorchImportTest {
                     float[] want = floats(dir.resolve(name + ".y.bin"));
                     float[] got = TorchStateDictTest.predict(m, d, floats(dir.resolve(name + ".x.bin")), shape[0]);
                     double worst = TorchStateDictTest.maxAbs(want, got);
-                    if (name.equals("lenet")) System.out.print(m.summary());
+                    if (name.equals("lenet")) {
+                        System.out.print(m.summary());
+                        assertEquals(List.of("x", "conv1", "pool1", "conv2", "pool2", "Reshape", "fc1", "fc2", "fc3"),
+                                m.layers().stream().map(io.neurite.nn.Layer::name).toList(), "layers named after PyTorch's modules");
+                    }
                     System.out.printf("onnx from torch %-9s %d layers, max |torch - neurite| %.3g%n", name, m.layers().size(), worst);
                     assertTrue(worst <= OnnxExportTest.TOLERANCE, name + ": Neurite differs from PyTorch by " + worst + "\n" + m.summary());
                 }

@@ -154,7 +154,7 @@ final class GraphImport {
         fused.add(consumer);
     }
 
-    /** Names a layer after an ONNX value (made a valid, unused layer name) and places it on the inputs. */
+    /** Names a layer after an ONNX node or value (made a valid, unused layer name) and places it on the inputs. */
     Node place(Layer l, String valueName, Node... in) {
         String base = valueName.replaceAll("^[/:]+", "").replaceAll("[^A-Za-z0-9_.-]+", "_");
         if (base.isEmpty() || base.equals("_")) base = "layer";

@@ -72,7 +72,7 @@ final class LayerOps {
         boolean flat = next != null && next.getOpType().equals("Flatten")
                 && next.getAttributeList().stream().allMatch(a -> a.getName().equals("axis") && a.getI() == 1);
         String name = flat ? next.getOutput(0) : s.output(0);
-        Node n = s.graph.place(new GlobalAveragePooling2d(), name, s.node(0));
+        Node n = s.graph.place(new GlobalAveragePooling2d(), s.layerName(), s.node(0));
         if (flat) {
             s.graph.fuse(next);
             s.graph.define(name, new Dyn(n, new int[] {x.shape[0]}));
@@ -122,7 +122,7 @@ final class LayerOps {
     private static void dense(Step s, Const w, boolean transposed, Const bias, int units, String out, int[] shape) {
         Fused f = fuseActivation(s, out);
         Dense d = new Dense(units).activation(f.activation).useBias(bias != null);
-        Node n = s.graph.place(d, f.output, s.node(0));
+        Node n = s.graph.place(d, s.layerName(), s.node(0));
         s.graph.define(f.output, new Dyn(n, shape));
         s.graph.weight(d, "kernel", () -> transposed ? OnnxExport.transpose(w.floats(), units, (int) w.dims[1]) : w.floats());
         if (bias != null) s.graph.weight(d, "bias", () -> bias.count() == units ? bias.floats() : filled(units, bias.floats()[0]));
@@ -187,7 +187,7 @@ final class LayerOps {
     }
 
     private static void place(Step s, Layer l, Fused f, int[] shape, Node in) {
-        s.graph.define(f.output, new Dyn(s.graph.place(l, f.output, in), shape));
+        s.graph.define(f.output, new Dyn(s.graph.place(l, s.layerName(), in), shape));
     }
 
     static final List<String> ACTIVATIONS = List.of("Relu", "Sigmoid", "Tanh", "LeakyRelu", "Softmax");

@@ -12,7 +12,8 @@ import onnx.Onnx.ModelProto;
  * Reads an ONNX model (opset 1 to 17) into a Neurite functional model built on any device, for
  * inference and for further training: each ONNX op becomes the Neurite layer that computes the
  * same, with the weights copied bit for bit (transposed or with gates reordered where Neurite's
- * layout is Keras'), and layers named after the ONNX values they compute.
+ * layout is Keras'), and layers named after the ONNX nodes (PyTorch's {@code /conv1/Conv} is
+ * {@code conv1}; a model Neurite exported comes back with its own names).
  *
  * <p>What converts: Conv (2-d, Keras' valid, same or full padding, no groups or dilations),
  * MaxPool, AveragePool, GlobalAveragePool, Gemm, MatMul by a constant (with an Add of a constant

@@ -79,7 +79,7 @@ final class RnnOps {
         s.graph.weight(layer, "recurrent_kernel", () -> OnnxExport.transpose(OnnxExport.blocks(r.floats(), order, h * h), g, h));
         s.graph.weight(layer, "bias", () -> bias(b, order, g, h, gates == 3));
         RnnState st = new RnnState();
-        for (int i = 0; i < 3; i++) s.out(i, new Rnn(layer, inputs, i, false, steps, h, st));
+        for (int i = 0; i < 3; i++) s.out(i, new Rnn(layer, s.layerName(), inputs, i, false, steps, h, st));
     }
 
     private static int[] identity(int n) {
@@ -149,7 +149,7 @@ final class RnnOps {
             throw new Refused("both the sequence Y and the last state Y_h of one recurrent op are used; Neurite's layer gives one of them");
         }
         r.layer().returnSequences(sequences);
-        st.node = s.graph.place(r.layer(), s.output(0), r.inputs());
+        st.node = s.graph.place(r.layer(), r.name(), r.inputs());
         st.used = r.output();
         return st.node;
     }

@@ -70,9 +70,20 @@ final class Step {
         return node.getOutput(i);
     }
 
-    /** Places a layer named after output 0 and returns its value with the given per-sample shape. */
+    /**
+     * The name for the layer this node becomes: the node's name without a trailing "/OpType", so
+     * that PyTorch's {@code /conv1/Conv} is {@code conv1} and Neurite's own {@code dense_1/MatMul}
+     * is {@code dense_1}; an unnamed node's first output.
+     */
+    String layerName() {
+        String n = node.getName(), suffix = "/" + op();
+        if (n.isEmpty()) return node.getOutputList().stream().filter(o -> !o.isEmpty()).findFirst().orElse("layer");
+        return n.endsWith(suffix) && n.length() > suffix.length() ? n.substring(0, n.length() - suffix.length()) : n;
+    }
+
+    /** Places a layer named after this node and returns its value with the given per-sample shape. */
     Dyn place(Layer l, int[] shape, Node... in) {
-        return new Dyn(graph.place(l, output(0), in), shape);
+        return new Dyn(graph.place(l, layerName(), in), shape);
     }
 
     /** Places a layer and defines output 0 as it. */

@@ -147,9 +147,9 @@ final class Values {
      * layer is placed when one of them reaches a batch-major form, which also says whether it
      * returns sequences.
      */
-    record Rnn(Recurrent layer, Node[] inputs, int output, boolean squeezed, int steps, int units, RnnState state) implements Value {
+    record Rnn(Recurrent layer, String name, Node[] inputs, int output, boolean squeezed, int steps, int units, RnnState state) implements Value {
         Rnn with(boolean squeezedNow) {
-            return new Rnn(layer, inputs, output, squeezedNow, steps, units, state);
+            return new Rnn(layer, name, inputs, output, squeezedNow, steps, units, state);
         }
     }
 
