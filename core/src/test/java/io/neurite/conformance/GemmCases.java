@@ -47,6 +47,7 @@ final class GemmCases {
         all.add(gemm(true, false, 33, 7, 17, 0f, BETA, seed++));
         all.add(gemm(false, false, 0, 17, 7, ALPHA, BETA, seed++));
         all.add(gemm(false, false, 3, 1, 300, ALPHA, BETA, seed++));
+        all.add(tf32Inputs(300, 257, 513, seed++));
 
         // batch, m, n, k, strideA, strideB, strideC (-1: the matrix's own size), transposes
         all.add(batched(false, false, 3, 7, 17, 33, -1, -1, -1, seed++));
@@ -78,6 +79,32 @@ final class GemmCases {
                 return new float[][] {s.read(cb)};
             }
         }, () -> new double[][] {reference(ta, tb, 1, m, n, k, alpha, a, 0, b, 0, beta, c, 0)});
+    }
+
+    /**
+     * What a TF32 GEMM computes, as far as a device without tensor cores can show it: the product
+     * of inputs rounded to TF32, held to {@link Tolerance#tf32} against the FP32 inputs' exact
+     * product. A device that runs TF32 ({@code -Dneurite.cuda.tf32=true} on an sm_80+ GPU) rounds
+     * the inputs itself and must pass the same bound; here every backend multiplies the rounded
+     * inputs in FP32, which is the TF32 result up to the accumulation order.
+     */
+    private static OpCase tf32Inputs(int m, int n, int k, long seed) {
+        float[] a = Inputs.uniform(seed, m * k, -1, 1), b = Inputs.uniform(seed + 1000, k * n, -1, 1);
+        float[] ra = a.clone(), rb = b.clone(), c = new float[m * n];
+        for (int i = 0; i < ra.length; i++) ra[i] = Tolerance.toTf32(ra[i]);
+        for (int i = 0; i < rb.length; i++) rb[i] = Tolerance.toTf32(rb[i]);
+        return new OpCase(Op.GEMM, "NN " + m + "x" + n + "x" + k + " inputs rounded to TF32", Tolerance.tf32(k, ALPHA), d -> {
+            try (Scratch s = new Scratch(d)) {
+                Buffer cb = s.upload(c);
+                d.ops().gemm(false, false, m, n, k, ALPHA, s.upload(ra), s.upload(rb), 0f, cb);
+                return new float[][] {s.read(cb)};
+            }
+        }, () -> new double[][] {reference(false, false, 1, m, n, k, ALPHA, a, 0, b, 0, 0, c, 0)});
+    }
+
+    /** The product in double (for Tf32ToleranceTest). */
+    static double[] product(int m, int n, int k, double alpha, float[] a, float[] b) {
+        return reference(false, false, 1, m, n, k, alpha, a, 0, b, 0, 0, new float[m * n], 0);
     }
 
     private static OpCase batched(boolean ta, boolean tb, int batch, int m, int n, int k, int strideA, int strideB,
