@@ -65,6 +65,28 @@ class GemmKernelTest {
         }
     }
 
+    /**
+     * MNIST's first dense layer at an inference batch (256 x 200 x 784), too large for the direct
+     * path's size rule, is routed there for its zero steps: the routed product, which may take
+     * either path, equals the dense one, NaN and infinity included, for sparse and dense A.
+     */
+    @Test
+    void routedLargeProductsWithZeroStepsMatchTheDenseOne() {
+        int m = 256, n = 200, k = 784;
+        for (GemmEngine e : ENGINES) {
+            for (boolean sparseA : new boolean[] {true, false}) {
+                float[] a = sparseA ? sparse(31, m * k) : random(31, m * k), b = random(32, k * n), c = new float[m * n];
+                for (int i = 0; i < m; i++) a[i * k + 3] = 0f;
+                b[3 * n + 7] = Float.NaN;
+                b[k / 2 * n] = Float.NEGATIVE_INFINITY;
+                double[] want = reference(false, false, m, n, k, 1f, a, 0, b, 0, 0f, c, 0);
+                CpuGemm.run(e, new GemmArgs(false, false, m, n, k, 1f, a, 0, b, 0, 0f, c, 0));
+                String what = e.getClass().getSimpleName() + (sparseA ? " sparse" : " dense") + " A";
+                for (int x = 0; x < m * n; x++) assertClose(want[x], c[x], k, what + " index " + x);
+            }
+        }
+    }
+
     @Test
     void alphaOneBetaOneAccumulates() {
         for (GemmEngine e : ENGINES) check(e, false, false, 65, 70, 300, 1f, 1f);
