@@ -96,6 +96,19 @@ class Tokens(nn.Module):
         return self.fc(h[0])
 
 
+class LogProbs(nn.Module):
+    """log_softmax over the width of a Conv's output, then over the classes after a Linear (the last op)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(2, 3, 3, padding=1)
+        self.fc = nn.Linear(3 * 6 * 6, 5)
+
+    def forward(self, x):
+        y = torch.log_softmax(self.conv(x), dim=-1)
+        return torch.log_softmax(self.fc(torch.flatten(y, 1)), dim=1)
+
+
 def mlp():
     return nn.Sequential(nn.Flatten(), nn.Linear(784, 200), nn.Sigmoid(), nn.Linear(200, 10))
 
@@ -107,6 +120,7 @@ MODELS = {
     "lstm": (Lstm, (1, 28, 28), 14),
     "gru": (Gru, (1, 28, 28), 14),
     "tokens": (Tokens, (12,), 14),
+    "logprobs": (LogProbs, (2, 6, 6), 17),
 }
 
 

@@ -100,8 +100,20 @@ class OnnxExportTest {
         return new Model(in, new Dense(3).call(new SimpleRnn(4).call(new Reshape(1, 5).call(x))));
     }
 
+    /**
+     * Log-probabilities three ways: fused after a Conv (over its width), standalone after an Add of
+     * 4-d values, and fused after the Gemm that ends the model.
+     */
+    static Model logProbs() {
+        Node in = Input.of(2, 6, 6);
+        Node c = new Conv2d(3, 3).padding("same").activation("log_softmax").call(in);
+        Node r = new Activation("log_softmax").call(new Add().call(c, new Conv2d(3, 1).call(in)));
+        return new Model(in, new Dense(5).activation("log_softmax").call(new Flatten().call(r)));
+    }
+
     static Model model(String name) {
         return switch (name) {
+            case "logprobs" -> logProbs();
             case "residual" -> residual();
             case "inception" -> inception();
             case "gru" -> gru();
@@ -147,7 +159,7 @@ class OnnxExportTest {
         }
     }
 
-    static final List<String> MODELS = List.of("lenet", "mlp", "lstm", "gru", "residual", "inception", "tokens");
+    static final List<String> MODELS = List.of("lenet", "mlp", "lstm", "gru", "residual", "inception", "tokens", "logprobs");
 
     @Test
     void onnxRuntimeGivesNeuritesOutputs() throws Exception {

@@ -23,11 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
  * without it) import and give PyTorch's outputs to 1e-5: a LeNet with batch norm, leaky ReLU,
  * average pooling, dropout and a view(size(0), -1) (opset 11), an MLP (opset 17), a residual
  * block with PReLU and softmax (13), an LSTM, two stacked GRUs, and token ids through an
- * Embedding, a ReLU RNN and an LSTM (14). The exporter's Constant, Shape, Gather, Unsqueeze,
+ * Embedding, a ReLU RNN and an LSTM (14), and log_softmax after a Conv and after a Linear (17). The exporter's Constant, Shape, Gather, Unsqueeze,
  * Concat, ConstantOfShape, Pad and Squeeze nodes are folded at import.
  */
 class OnnxTorchImportTest {
-    static final List<String> MODELS = List.of("lenet", "mlp", "residual", "lstm", "gru", "tokens");
+    static final List<String> MODELS = List.of("lenet", "mlp", "residual", "lstm", "gru", "tokens", "logprobs");
     @TempDir
     Path dir;
 

@@ -34,7 +34,7 @@ import java.util.Map;
  * equivalent {@code nn.Sequential}, where every Neurite layer after the input is one module,
  * except: a {@link Dense} or {@link Conv2d} with an activation is two ({@code Linear} or
  * {@code Conv2d}, then the activation: {@code ReLU}, {@code Sigmoid}, {@code Tanh},
- * {@code LeakyReLU(slope)}, {@code Softmax(dim=-1)}), and {@link GlobalAveragePooling2d} is two
+ * {@code LeakyReLU(slope)}, {@code Softmax(dim=-1)}, {@code LogSoftmax(dim=-1)}), and {@link GlobalAveragePooling2d} is two
  * ({@code AdaptiveAvgPool2d(1)}, {@code Flatten()}). Flatten, Reshape, pooling, dropout and
  * activation layers count one index each. LeNet-5 (conv-relu, pool, conv-relu, pool, flatten,
  * dense-relu, dense-relu, dense) is {@code 0.weight}, {@code 3.weight}, {@code 7.weight},

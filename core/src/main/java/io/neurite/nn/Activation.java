@@ -7,7 +7,13 @@ import java.util.Locale;
 /**
  * An activation as a layer, and the names layers accept for theirs (Keras' names): {@code linear},
  * {@code relu}, {@code leaky_relu} (slope 0.3 as Keras, or {@code leaky_relu:0.01}),
- * {@code sigmoid}, {@code tanh}, {@code softmax}. PReLU has weights: see {@link PRelu}.
+ * {@code sigmoid}, {@code tanh}, {@code softmax}, {@code log_softmax} (over the last axis, computed
+ * shifted by the row maximum, so large logits neither overflow nor lose the small ones). PReLU has
+ * weights: see {@link PRelu}.
+ *
+ * <pre>{@code
+ * Node out = new Activation("log_softmax").call(new Dense(10).call(Input.of(784)));
+ * }</pre>
  */
 public final class Activation extends Layer {
     private final String function;
@@ -19,7 +25,7 @@ public final class Activation extends Layer {
     static String check(String f) {
         String n = f == null ? "linear" : f.toLowerCase(Locale.ROOT);
         if (n.equals("linear") || n.equals("relu") || n.equals("sigmoid") || n.equals("tanh") || n.equals("softmax")
-                || n.equals("leaky_relu")) {
+                || n.equals("log_softmax") || n.equals("leaky_relu")) {
             return n;
         }
         if (n.startsWith("leaky_relu:")) {
@@ -30,7 +36,7 @@ public final class Activation extends Layer {
             }
             throw new IllegalArgumentException("activation '" + f + "': the leaky_relu slope must be a finite number");
         }
-        throw new IllegalArgumentException("unknown activation '" + f + "': use linear, relu, leaky_relu, sigmoid, tanh or softmax"
+        throw new IllegalArgumentException("unknown activation '" + f + "': use linear, relu, leaky_relu, sigmoid, tanh, softmax or log_softmax"
                 + " (prelu is the PRelu layer)");
     }
 
@@ -42,6 +48,7 @@ public final class Activation extends Layer {
             case "sigmoid" -> NeuralOps.sigmoid(x);
             case "tanh" -> NeuralOps.tanh(x);
             case "softmax" -> NeuralOps.softmax(x);
+            case "log_softmax" -> NeuralOps.logSoftmax(x);
             case "leaky_relu" -> NeuralOps.leakyRelu(x, 0.3f);
             default -> NeuralOps.leakyRelu(x, Float.parseFloat(f.substring("leaky_relu:".length())));
         };

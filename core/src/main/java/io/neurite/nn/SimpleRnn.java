@@ -21,7 +21,7 @@ public final class SimpleRnn extends Recurrent {
 
     public SimpleRnn activation(String a) {
         String n = Activation.check(a);
-        if (n.equals("softmax")) throw new IllegalArgumentException("SimpleRnn cannot use softmax as its activation");
+        if (n.endsWith("softmax")) throw new IllegalArgumentException("SimpleRnn cannot use " + n + " as its activation");
         if (n.startsWith("leaky_relu:") && !(Float.parseFloat(n.substring("leaky_relu:".length())) >= 0)) {
             throw new IllegalArgumentException("SimpleRnn needs a leaky_relu slope of at least 0, got " + a);
         }

@@ -148,8 +148,8 @@ final class LayerOps {
     }
 
     /**
-     * Neurite's name for an activation node (Relu, Sigmoid, Tanh, LeakyRelu, Softmax over the last
-     * axis), or null where it is none of them or has attributes Neurite lacks.
+     * Neurite's name for an activation node (Relu, Sigmoid, Tanh, LeakyRelu, Softmax or LogSoftmax
+     * over the last axis), or null where it is none of them or has attributes Neurite lacks.
      */
     static String activation(NodeProto n, int opset) {
         if (n.getOutputCount() != 1 || n.getInputCount() != 1) return null;
@@ -160,7 +160,8 @@ final class LayerOps {
             case "Tanh" -> "tanh";
             case "LeakyRelu" -> leaky(a.f("alpha", 0.01f));
             // Softmax over the last axis: opset 13's default; before it, axis 1 of 2-d inputs (the only fused case).
-            case "Softmax" -> a.i("axis", opset >= 13 ? -1 : 1) == -1 || (opset < 13 && a.i("axis", 1) == 1) ? "softmax" : null;
+            case "Softmax", "LogSoftmax" -> a.i("axis", opset >= 13 ? -1 : 1) == -1 || (opset < 13 && a.i("axis", 1) == 1)
+                    ? name(n.getOpType()) : null;
             default -> null;
         };
         return a.unsupported().isEmpty() ? name : null;
@@ -174,21 +175,23 @@ final class LayerOps {
     /** A standalone activation node as an Activation layer. */
     static void activationLayer(Step s) {
         Dyn x = s.dynamic(0);
-        if (s.op().equals("Softmax")) {
+        if (s.op().endsWith("Softmax")) {
             int axis = Step.axis(s.attrs.i("axis", s.opset() >= 13 ? -1 : 1), x.rank(), "axis");
             s.require(axis == x.rank() - 1 && (s.opset() >= 13 || axis == 1),
-                    "softmax over axis " + axis + " of " + x.describe() + " is not supported (only the last axis)");
+                    name(s.op()) + " over axis " + axis + " of " + x.describe() + " is not supported (only the last axis)");
         }
-        String f = switch (s.op()) {
-            case "LeakyRelu" -> leaky(s.attrs.f("alpha", 0.01f));
-            default -> s.op().toLowerCase(Locale.ROOT);
-        };
+        String f = s.op().equals("LeakyRelu") ? leaky(s.attrs.f("alpha", 0.01f)) : name(s.op());
         s.emit(new Activation(f), x.shape, s.node(0));
+    }
+
+    /** Neurite's activation name for an ONNX op without attributes: Relu is relu, LogSoftmax log_softmax. */
+    private static String name(String op) {
+        return op.equals("LogSoftmax") ? "log_softmax" : op.toLowerCase(Locale.ROOT);
     }
 
     private static void place(Step s, Layer l, Fused f, int[] shape, Node in) {
         s.graph.define(f.output, new Dyn(s.graph.place(l, s.layerName(), in), shape));
     }
 
-    static final List<String> ACTIVATIONS = List.of("Relu", "Sigmoid", "Tanh", "LeakyRelu", "Softmax");
+    static final List<String> ACTIVATIONS = List.of("Relu", "Sigmoid", "Tanh", "LeakyRelu", "Softmax", "LogSoftmax");
 }

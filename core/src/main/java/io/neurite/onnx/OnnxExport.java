@@ -44,7 +44,7 @@ import onnx.Onnx.OperatorSetIdProto;
  * <p>Layers to ops: Dense is Gemm (MatMul and Add on inputs of more than one axis per sample),
  * then its activation; Conv2d is Conv (pads and strides from Keras' padding); MaxPooling2d,
  * AveragePooling2d (padding not counted, as Keras) and GlobalAveragePooling2d (then Flatten)
- * are the ONNX pools; activations are Relu, LeakyRelu, Sigmoid, Tanh, Softmax (last axis);
+ * are the ONNX pools; activations are Relu, LeakyRelu, Sigmoid, Tanh, Softmax and LogSoftmax (last axis);
  * PRelu, Flatten, Reshape, BatchNormalization, Dropout (inference: an identity), Add, Concat;
  * Embedding is Cast to int64 then Gather; Lstm, Gru (linear_before_reset=1) and SimpleRnn are
  * LSTM, GRU and RNN between Transposes to ONNX's time-major layout, with the gates reordered
@@ -259,6 +259,7 @@ public final class OnnxExport {
             case "sigmoid" -> g.node("Sigmoid", out + "/Sigmoid", x, out);
             case "tanh" -> g.node("Tanh", out + "/Tanh", x, out);
             case "softmax" -> g.node("Softmax", out + "/Softmax", x, out, "axis", -1);
+            case "log_softmax" -> g.node("LogSoftmax", out + "/LogSoftmax", x, out, "axis", -1);
             default -> g.node("LeakyRelu", out + "/LeakyRelu", x, out, "alpha", slope(f));
         }
     }

@@ -17,7 +17,7 @@ import onnx.Onnx.ModelProto;
  *
  * <p>What converts: Conv (2-d, Keras' valid, same or full padding, no groups or dilations),
  * MaxPool, AveragePool, GlobalAveragePool, Gemm, MatMul by a constant (with an Add of a constant
- * after it as the bias), Relu, LeakyRelu, Sigmoid, Tanh, Softmax (last axis), PRelu,
+ * after it as the bias), Relu, LeakyRelu, Sigmoid, Tanh, Softmax and LogSoftmax (last axis), PRelu,
  * BatchNormalization (inference), Dropout, Flatten and Reshape (keeping the batch), Add and Concat
  * (channels) of computed values, Gather of a constant table (Embedding), LSTM, GRU
  * (linear_before_reset=1) and RNN, forward, batch-first through Transposes, with zero or computed

@@ -54,6 +54,8 @@ public abstract class LayerGradientBehaviour extends DeviceSuite {
                 new Case("BatchNormalization", new int[] {3, 2, 2}, BatchNormalization::new),
                 new Case("PRelu", new int[] {3, 4}, PRelu::new),
                 new Case("Activation softmax", new int[] {6}, () -> new Activation("softmax")),
+                new Case("Activation log_softmax", new int[] {6}, () -> new Activation("log_softmax")),
+                new Case("Dense(log_softmax)", new int[] {5}, () -> new Dense(4).activation("log_softmax")),
                 new Case("Activation leaky_relu", new int[] {6}, () -> new Activation("leaky_relu")),
                 new Case("Flatten", new int[] {2, 3, 2}, Flatten::new));
         return Stream.concat(cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c.input(), in -> c.layer().get().call(in)))),

@@ -212,5 +212,6 @@ public abstract class RecurrentLayerBehaviour extends DeviceSuite {
         assertTrue(e.getMessage().contains("[steps, features]"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new Lstm(0));
         assertThrows(IllegalArgumentException.class, () -> new SimpleRnn(3).activation("softmax"));
+        assertThrows(IllegalArgumentException.class, () -> new SimpleRnn(3).activation("log_softmax"));
     }
 }

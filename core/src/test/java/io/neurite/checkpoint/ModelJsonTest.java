@@ -47,7 +47,7 @@ class ModelJsonTest {
     private static Model everything() {
         Node in = Input.of(3, 17, 17);
         Node a = new Conv2d(4, 3, 5).strides(2, 1).padding("same").activation("leaky_relu:0.01").useBias(false).regularize(1e-4f, 0.5f).call(in);
-        Node b = new Conv2d(4, 1).named("shortcut").call(in);
+        Node b = new Conv2d(4, 1).activation("log_softmax").named("shortcut").call(in);
         b = new MaxPooling2d(2, 1).strides(2, 1).padding("same").call(b);
         Node x = new Add().call(a, b);
         x = new BatchNormalization().momentum(0.9f).epsilon(1e-5f).call(x);
@@ -56,7 +56,7 @@ class ModelJsonTest {
         Node z = new Concatenate().call(y, new AveragePooling2d(3).call(x));
         Node g = new GlobalAveragePooling2d().call(z);
         Node out = new Dense(10).activation("softmax").useBias(false).regularize(0, 1e-3f).call(new Dropout(0.25f).call(
-                new Activation("tanh").call(new Flatten().call(g))));
+                new Activation("tanh").call(new Activation("log_softmax").call(new Flatten().call(g)))));
         return new Model(in, out);
     }
 

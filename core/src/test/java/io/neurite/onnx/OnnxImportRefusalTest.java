@@ -51,7 +51,7 @@ class OnnxImportRefusalTest {
     void everyUnsupportedNodeIsListedInOneMessage() throws Exception {
         GraphWriter g = graph();
         g.node("Conv", "grouped", List.of("x", g.floats("w", new int[] {4, 1, 3, 3}, new float[36])), List.of("c"), "group", 3L);
-        g.node("LogSoftmax", "logsm", "x", "l");
+        g.node("LogSoftmax", "logsm", "x", "l", "axis", 1L);
         g.graph.addNode(onnx.Onnx.NodeProto.newBuilder().setOpType("Bar").setDomain("com.example").setName("custom").addInput("x").addOutput("b"));
         g.node("MaxPool", "dilated", "x", "p", "kernel_shape", new long[] {2, 2}, "dilations", new long[] {2, 2});
         g.node("Relu", "odd", "x", "r", "flavour", 1L);
@@ -64,7 +64,8 @@ class OnnxImportRefusalTest {
         List<String> got = e.problems().stream().map(Problem::toString).toList();
         assertEquals(6, got.size(), got.toString());
         assertTrue(got.get(0).startsWith("node 'grouped' (Conv): weight W [4, 1, 3, 3] does not fit input [N, 3, 8, 8]"), got.get(0));
-        assertEquals("node 'logsm' (LogSoftmax): op type LogSoftmax is not supported", got.get(1));
+        assertTrue(got.get(1).matches("node 'logsm' \\(LogSoftmax\\): log_softmax over axis 1 of .* is not supported \\(only the last axis\\)"),
+                got.get(1));
         assertEquals("node 'custom' (Bar): domain 'com.example' is not supported (only ONNX's own operators)", got.get(2));
         assertEquals("node 'dilated' (MaxPool): dilations [2, 2] are not supported (only 1)", got.get(3));
         assertEquals("node 'odd' (Relu): attribute 'flavour' is not supported", got.get(4));
