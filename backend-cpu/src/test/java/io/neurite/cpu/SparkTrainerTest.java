@@ -1,5 +1,7 @@
 package io.neurite.cpu;
 
+import static io.neurite.behaviour.DataParallelBehaviour.maxDifference;
+import static io.neurite.behaviour.DataParallelBehaviour.weights;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +18,6 @@ import io.neurite.nn.Flatten;
 import io.neurite.nn.Input;
 import io.neurite.nn.MaxPooling2d;
 import io.neurite.nn.Model;
-import io.neurite.nn.Parameter;
 import io.neurite.nn.Sequential;
 import io.neurite.optim.Adam;
 import io.neurite.optim.Optimizer;
@@ -25,7 +26,6 @@ import io.neurite.train.Loss;
 import io.neurite.train.Trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -84,19 +84,6 @@ class SparkTrainerTest {
 
     static Loss loss() {
         return Loss.sparseCategoricalCrossentropy().fromLogits();
-    }
-
-    static float[][] weights(Model m) {
-        List<Parameter> ps = m.parameters();
-        float[][] w = new float[ps.size()][];
-        for (int i = 0; i < w.length; i++) w[i] = ps.get(i).value().toFloatArray();
-        return w;
-    }
-
-    static float maxDifference(float[][] a, float[][] b) {
-        float max = 0;
-        for (int i = 0; i < a.length; i++) for (int j = 0; j < a[i].length; j++) max = Math.max(max, Math.abs(a[i][j] - b[i][j]));
-        return max;
     }
 
     /** Trains on the cluster; returns the weights, the driver's model and optimiser closed. */

@@ -99,14 +99,16 @@ public abstract class DataParallelBehaviour {
         return new FitOptions().batchSize(32).epochs(epochs).seed(3).verbose(0);
     }
 
-    static float[][] weights(Model m) {
+    /** Every parameter's values, in order (also for the Spark trainer's tests). */
+    public static float[][] weights(Model m) {
         List<Parameter> ps = m.parameters();
         float[][] w = new float[ps.size()][];
         for (int i = 0; i < w.length; i++) w[i] = ps.get(i).value().toFloatArray();
         return w;
     }
 
-    static float maxDifference(float[][] a, float[][] b) {
+    /** The largest absolute difference between two models' {@link #weights}. */
+    public static float maxDifference(float[][] a, float[][] b) {
         float max = 0;
         for (int i = 0; i < a.length; i++) for (int j = 0; j < a[i].length; j++) max = Math.max(max, Math.abs(a[i][j] - b[i][j]));
         return max;
