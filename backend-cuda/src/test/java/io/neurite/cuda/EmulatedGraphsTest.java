@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.neurite.behaviour.CheckpointFixtures;
+import io.neurite.device.Buffer;
+import io.neurite.device.DType;
 import io.neurite.device.Device;
 import io.neurite.kernels.gpu.GpuDevice;
 import io.neurite.nn.Model;
@@ -17,6 +19,9 @@ import io.neurite.train.Loss;
 import io.neurite.train.Trainer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -50,18 +55,71 @@ class EmulatedGraphsTest {
     private record TrainedWith(float[] weights, long steps, long launches, int captures, String status, String description) {
     }
 
-    private static TrainedWith train(boolean graphs) {
+    /**
+     * Two threads' steps overlapping on one device (models trained at once): a step that began while
+     * another thread's was open used to wipe the launches that step had held back for its graph, so
+     * they never ran. Now what was held back runs at once, in queue order, and the device records
+     * no more graphs.
+     */
+    @Test
+    void overlappingStepsOfTwoThreadsRunEveryLaunch() throws Exception {
+        int n = 4;
+        float[] ones = new float[n * n];
+        java.util.Arrays.fill(ones, 1f);
+        ExecutorService a = Executors.newSingleThreadExecutor(), b = Executors.newSingleThreadExecutor();
+        try (Device device = open(true); Buffer x = device.upload(ones); Buffer ya = device.allocate(DType.FLOAT32, n * n);
+             Buffer yb = device.allocate(DType.FLOAT32, n * n)) {
+            Runnable product = () -> device.ops().gemm(false, false, n, n, n, 1f, x, x, 0f, ya);
+            for (int step = 0; step < 3; step++) { // plain, captured, replayed
+                on(a, () -> {
+                    device.beginStep();
+                    product.run();
+                    device.endStep();
+                });
+            }
+            assertTrue(((GpuDevice) device).graphLaunches() >= 2, ((GpuDevice) device).graphStatus());
+            on(a, () -> ya.copyFrom(new float[n * n]));
+            on(a, () -> {
+                device.beginStep();
+                product.run(); // held back for the graph
+            });
+            on(b, () -> {
+                device.beginStep();
+                device.ops().gemm(false, false, n, n, n, 2f, x, x, 0f, yb);
+                device.endStep();
+            });
+            on(a, device::endStep);
+            float[] expectA = new float[n * n], expectB = new float[n * n];
+            java.util.Arrays.fill(expectA, n);
+            java.util.Arrays.fill(expectB, 2 * n);
+            assertArrayEquals(expectA, ya.toFloatArray(), "the step held back by the first thread ran");
+            assertArrayEquals(expectB, yb.toFloatArray(), "the second thread's step ran");
+            assertTrue(device.description().contains("CUDA graphs: off (training steps from two threads at once)"), device.description());
+        } finally {
+            a.shutdownNow();
+            b.shutdownNow();
+        }
+    }
+
+    private static void on(ExecutorService thread, Runnable r) throws Exception {
+        thread.submit(r).get(60, TimeUnit.SECONDS);
+    }
+
+    private static Device open(boolean graphs) {
         EmulatedCudaProvider provider = new EmulatedCudaProvider();
         Assumptions.assumeTrue(provider.probe().available(), () -> "cudaemu: " + provider.probe().reason());
         String before = System.getProperty(CudaProvider.GRAPHS);
         System.setProperty(CudaProvider.GRAPHS, Boolean.toString(graphs));
-        Device device;
         try {
-            device = provider.open(0);
+            return provider.open(0);
         } finally {
             if (before == null) System.clearProperty(CudaProvider.GRAPHS);
             else System.setProperty(CudaProvider.GRAPHS, before);
         }
+    }
+
+    private static TrainedWith train(boolean graphs) {
+        Device device = open(graphs);
         try (device; Model m = CheckpointFixtures.convNet().build(device, 21);
              Optimizer o = new Adam(2e-3f).schedule(LearningRateSchedule.exponentialDecay(50, 0.9f, false))) {
             Trainer t = new Trainer(m, o, Loss.sparseCategoricalCrossentropy().fromLogits()).output(new PrintStream(new ByteArrayOutputStream()));

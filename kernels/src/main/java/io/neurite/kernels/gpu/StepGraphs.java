@@ -39,6 +39,8 @@ public final class StepGraphs implements GpuDriver {
     private DeviceMemory tableMemory;
     private Mode mode = Mode.PLAIN;
     private boolean inStep, capturing, stopped;
+    /** The thread whose step is open: another thread's launches in the meantime are not part of it. */
+    private Thread owner;
     private int used, steps, wasted;
     private List<Entry> signature;
     private Graph graph;
@@ -78,12 +80,21 @@ public final class StepGraphs implements GpuDriver {
 
     void beginStep() {
         if (off != null || stopped) return;
+        if (inStep && owner != Thread.currentThread()) {
+            // Two threads' steps overlap on one stream: which launch belongs to which step is
+            // unknowable from here, so what the open step held back runs now, in queue order, and
+            // this device records no more graphs.
+            interrupt("a step of another thread began inside this one");
+            stop("training steps from two threads at once");
+            return;
+        }
         if (tableMemory == null) tableMemory = driver.tryAllocate(CAPACITY * 4L); // never inside a capture
         if (tableMemory == null) {
             stop("no device memory for the step table");
             return;
         }
         inStep = true;
+        owner = Thread.currentThread();
         used = 0;
         recorded.clear();
         // The first step runs plainly: it makes the optimiser's state and fills the allocator's cache.
@@ -91,8 +102,9 @@ public final class StepGraphs implements GpuDriver {
     }
 
     void endStep() {
-        if (!inStep) return;
+        if (!inStep || owner != Thread.currentThread()) return;
         inStep = false;
+        owner = null;
         if (mode == Mode.CAPTURE && capturing) {
             capturing = false;
             Graph g;
@@ -116,6 +128,7 @@ public final class StepGraphs implements GpuDriver {
 
     /** The slot of values in the step table, or -1 (pass them by value) outside a recorded step. */
     int place(StepValues values) {
+        foreignThread();
         if (!inStep || mode == Mode.PLAIN) return -1;
         Object[] vs = values.values();
         if (used + vs.length > CAPACITY) {
@@ -148,6 +161,7 @@ public final class StepGraphs implements GpuDriver {
     }
 
     private void record(Entry e) {
+        foreignThread();
         if (inStep && mode == Mode.CAPTURE) {
             if (!capturing) {
                 try {
@@ -170,6 +184,11 @@ public final class StepGraphs implements GpuDriver {
                     : "operation " + (i + 1) + " differs from the graph's (" + signature.get(i).difference(e) + ")");
         }
         issue(e);
+    }
+
+    /** A launch from a thread other than the step's ends the recording: it is not part of the step and must not wait behind it. */
+    private void foreignThread() {
+        if (inStep && owner != Thread.currentThread()) interrupt("a launch from another thread inside the step");
     }
 
     private void issue(Entry e) {
@@ -225,6 +244,7 @@ public final class StepGraphs implements GpuDriver {
         lastReason = why;
         stopped = true;
         inStep = false;
+        owner = null;
         mode = Mode.PLAIN;
         dropGraph();
         LOG.fine(() -> device + ": CUDA graphs off, plain launches from now on: " + why);
