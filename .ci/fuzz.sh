@@ -28,6 +28,7 @@ for t in "${targets[@]}"; do
     -Djazzer.internal.arg.3=-rss_limit_mb=0 -Djazzer.internal.arg.4=-timeout=10)
   [ "$runs" != 0 ] && args+=(-Djazzer.internal.arg.5=-runs="$runs")
   # A backend's test needs core's test-jar: build both, running only the target.
+  mkdir -p "$module/target"   # a fresh clone has no target folder for the log yet
   goal=test; pl=$module; extra=()
   if [ "$module" != core ]; then goal=verify; pl=core,$module; extra=(-Dsurefire.failIfNoSpecifiedTests=false); fi
   if JAZZER_FUZZ=1 ${lock[@]+"${lock[@]}"} ./mvnw -B -q -o "$goal" -pl "$pl" ${extra[@]+"${extra[@]}"} -Dtest="$test" "-Dneurite.jvm.args=$jvm" "${args[@]}" \

@@ -66,6 +66,14 @@ final class GraphImport {
         Layer in = Input.of(inputShape).layer();
         input = place(in, inputName);
         values.put(inputName, new Dyn(input, inputShape));
+        // Converters fuse a node's consumers (Add after MatMul, an activation) by their output 0, so a
+        // node without one is refused before any converter looks at it.
+        for (NodeProto n : graph.getNodeList()) {
+            if (!recurrent(n) && (n.getOutputCount() == 0 || n.getOutput(0).isEmpty()) || n.getOutputList().stream().allMatch(String::isEmpty)) {
+                problems.add(new Problem(nodeName(n), n.getOpType(), "its output is missing"));
+            }
+        }
+        if (!problems.isEmpty()) throw new OnnxException(file, problems);
         for (NodeProto n : graph.getNodeList()) if (!fused.contains(n)) convert(n);
         Node out = null;
         if (graph.getOutputCount() != 1) {
@@ -84,7 +92,7 @@ final class GraphImport {
     }
 
     private void convert(NodeProto n) {
-        String name = n.getName().isEmpty() ? n.getOutputList().stream().filter(o -> !o.isEmpty()).findFirst().orElse("") : n.getName();
+        String name = nodeName(n);
         Converter c = Ops.find(n.getOpType());
         if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
             fail(n, name, "domain '" + n.getDomain() + "' is not supported (only ONNX's own operators)");
@@ -92,12 +100,6 @@ final class GraphImport {
         }
         if (c == null) {
             fail(n, name, "op type " + n.getOpType() + " is not supported");
-            return;
-        }
-        // A recurrent op may leave Y out (""); every other op defines its output 0, which converters name layers after.
-        boolean recurrent = n.getOpType().equals("LSTM") || n.getOpType().equals("GRU") || n.getOpType().equals("RNN");
-        if (n.getOutputList().stream().allMatch(String::isEmpty) || (!recurrent && n.getOutput(0).isEmpty())) {
-            fail(n, name, "its output is missing");
             return;
         }
         for (String i : n.getInputList()) {
@@ -122,6 +124,15 @@ final class GraphImport {
         } catch (IOException e) {
             fail(n, name, "reading its constants: " + e.getMessage());
         }
+    }
+
+    private static String nodeName(NodeProto n) {
+        return n.getName().isEmpty() ? n.getOutputList().stream().filter(o -> !o.isEmpty()).findFirst().orElse("") : n.getName();
+    }
+
+    /** A recurrent op may leave Y out (""); every other op defines its output 0, which converters name layers after. */
+    private static boolean recurrent(NodeProto n) {
+        return n.getOpType().equals("LSTM") || n.getOpType().equals("GRU") || n.getOpType().equals("RNN");
     }
 
     /** Records a problem (unless what is null: an input already broken) and breaks the node's outputs. */
