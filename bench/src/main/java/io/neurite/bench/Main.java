@@ -65,6 +65,7 @@ public final class Main {
                 case "summary" -> SummaryCommand.run(rest);
                 case "explain" -> ExplainCommand.run(rest);
                 case "onnx" -> OnnxCommand.run(rest);
+                case "augment" -> AugmentCommand.run(rest);
                 case "spark" -> {
                     if (!sparkPresent()) {
                         err.println("error: spark needs Apache Spark on the class path (the bench jar leaves it out): java --add-modules"
@@ -155,6 +156,10 @@ public final class Main {
               summary [--model M] [--seed S]   the summary of model M (as mnist's --model), built on cpu:0
               onnx F.onnx [--device D]         an ONNX file imported: its model summary, or every node that does
                                                not import (name, op type, what is missing; exit status 2)
+              augment --out DIR [--count N] [--seed S] [--data DIR]
+                                               a full-size training set: the 8,000 training images of the t10k
+                                               split and augmented copies (as mnist's --augment), N in all
+                                               (60,000), and the 2,000 evaluation images, as IDX files for --data
               explain [options]                pictures of what an MNIST model sees, as PNGs and an index.md in --out
                 --model mlp|lenet|F.json       the model to train briefly (default lenet), unless --weights is given
                 --weights DIR                  a checkpoint that mnist --save wrote (model.json and weights)

@@ -265,7 +265,7 @@ final class MnistCommand {
         return new MnistDownload(dir != null ? Path.of(dir) : MnistDownload.defaultDirectory()).log(System.out).fetch();
     }
 
-    private static InputStream embedded(String stem) {
+    static InputStream embedded(String stem) {
         return MnistCommand.class.getResourceAsStream("/mnist/" + stem + ".gz");
     }
 

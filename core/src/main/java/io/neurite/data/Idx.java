@@ -5,6 +5,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -26,6 +27,26 @@ public final class Idx {
     }
 
     private Idx() {
+    }
+
+    /**
+     * Writes an array as a raw (uncompressed) unsigned-byte IDX file, the form {@link #read} reads.
+     * The caller owns out (and makes the write atomic: {@code AtomicFiles}).
+     */
+    public static void write(OutputStream out, Array a) throws IOException {
+        long count = 1;
+        for (int d : a.dims()) {
+            if (d < 0) throw new IllegalArgumentException("IDX dimensions must not be negative: " + Arrays.toString(a.dims()));
+            count *= d;
+        }
+        if (a.dims().length == 0 || a.dims().length > 255 || count != a.data().length) {
+            throw new IllegalArgumentException("IDX dimensions " + Arrays.toString(a.dims()) + " for " + a.data().length + " bytes");
+        }
+        ByteBuffer header = ByteBuffer.allocate(4 + 4 * a.dims().length);   // big-endian, as IDX is
+        header.putInt(0x0800 | a.dims().length);
+        for (int d : a.dims()) header.putInt(d);
+        out.write(header.array());
+        out.write(a.data());
     }
 
     public static Array read(Path file) throws IOException {
