@@ -47,13 +47,13 @@ final class AugmentCommand {
         }
         Dataset train = split.train(), test = split.test();
         byte[] images = augmented(train, count, seed);
-        int[] labels = new int[count];
-        for (int i = 0; i < count; i++) labels[i] = train.labels()[i % train.size()];
         Map<String, AtomicFiles.Content> files = new LinkedHashMap<>();
         files.put(Mnist.TRAIN_IMAGES, idx(new Idx.Array(new int[] {count, 28, 28}, images)));
-        files.put(Mnist.TRAIN_LABELS, idx(new Idx.Array(new int[] {count}, bytes(labels))));
-        files.put(Mnist.TEST_IMAGES, idx(new Idx.Array(new int[] {test.size(), 28, 28}, pixels(test.features(), test.features().length))));
-        files.put(Mnist.TEST_LABELS, idx(new Idx.Array(new int[] {test.size()}, bytes(test.labels()))));
+        files.put(Mnist.TRAIN_LABELS, idx(new Idx.Array(new int[] {count}, labels(train.labels(), count))));
+        byte[] testImages = new byte[test.features().length];
+        pixels(test.features(), testImages, 0, testImages.length);
+        files.put(Mnist.TEST_IMAGES, idx(new Idx.Array(new int[] {test.size(), 28, 28}, testImages)));
+        files.put(Mnist.TEST_LABELS, idx(new Idx.Array(new int[] {test.size()}, labels(test.labels(), test.size()))));
         // Gzipped files of the same stems would be read instead of the new raw ones (Mnist prefers .gz).
         List<String> stale = files.keySet().stream().map(n -> n + ".gz").filter(n -> Files.exists(out.resolve(n))).toList();
         AtomicFiles.commit(out, files, stale);
@@ -72,21 +72,20 @@ final class AugmentCommand {
             int take = Math.min(n, count - at);
             System.arraycopy(train.features(), 0, round, 0, take * len);
             if (r > 0) aug.apply(round, take, train.sampleShape(), seed * 1_000_003L + r);
-            System.arraycopy(pixels(round, take * len), 0, images, at * len, take * len);
+            pixels(round, images, at * len, take * len);
         }
         return images;
     }
 
-    /** Features in [0, 1] back to bytes (the loader divides by 255); bilinear sampling rounds to the nearest level. */
-    private static byte[] pixels(float[] x, int length) {
-        byte[] b = new byte[length];
-        for (int i = 0; i < length; i++) b[i] = (byte) Math.clamp(Math.round(x[i] * 255f), 0, 255);
-        return b;
+    /** Features x[0, length) in [0, 1] back to bytes at dst[at...] (the loader divides by 255); bilinear sampling rounds to the nearest level. */
+    private static void pixels(float[] x, byte[] dst, int at, int length) {
+        for (int i = 0; i < length; i++) dst[at + i] = (byte) Math.clamp(Math.round(x[i] * 255f), 0, 255);
     }
 
-    private static byte[] bytes(int[] labels) {
-        byte[] b = new byte[labels.length];
-        for (int i = 0; i < labels.length; i++) b[i] = (byte) labels[i];
+    /** count labels as bytes, cycling through labels (the copies of each round keep their originals' labels). */
+    private static byte[] labels(int[] labels, int count) {
+        byte[] b = new byte[count];
+        for (int i = 0; i < count; i++) b[i] = (byte) labels[i % labels.length];
         return b;
     }
 

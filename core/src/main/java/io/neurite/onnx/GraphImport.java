@@ -69,7 +69,7 @@ final class GraphImport {
         // Converters fuse a node's consumers (Add after MatMul, an activation) by their output 0, so a
         // node without one is refused before any converter looks at it.
         for (NodeProto n : graph.getNodeList()) {
-            if (!recurrent(n) && (n.getOutputCount() == 0 || n.getOutput(0).isEmpty()) || n.getOutputList().stream().allMatch(String::isEmpty)) {
+            if (n.getOutputList().stream().allMatch(String::isEmpty) || !recurrent(n) && n.getOutput(0).isEmpty()) {
                 problems.add(new Problem(nodeName(n), n.getOpType(), "its output is missing"));
             }
         }

@@ -44,6 +44,8 @@ public abstract class NativeLeakContract {
      * about 1 GiB, one leaked activation a step about 100 MiB.
      */
     private static final long RSS_BOUND = 64L << 20, HEAP_BOUND = 16L << 20;
+    /** Steps over which each end's RSS floor is taken (see {@link #rssFloor}). */
+    private static final int FLOOR_SAMPLES = 10;
 
     /** The id of the device under test, e.g. {@code "opencl:0"}. */
     protected abstract String deviceId();
@@ -140,8 +142,6 @@ public abstract class NativeLeakContract {
         }
         return floor;
     }
-
-    private static final int FLOOR_SAMPLES = 10;
 
     /** VmRSS of /proc/self/status in bytes (0 where there is none: then only the heap and counts are checked). */
     private static long settledRss() {
