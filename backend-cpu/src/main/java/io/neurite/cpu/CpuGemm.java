@@ -35,6 +35,8 @@ final class CpuGemm {
      * B again, and the weights move between the cores' caches every step).
      */
     static final long PARALLEL_DIRECT = Long.getLong("neurite.cpu.gemmParallelDirectMacs", 2L << 20);
+    /** The same for direct products that skip zero steps of A. */
+    static final long PARALLEL_SPARSE = Long.getLong("neurite.cpu.gemmParallelSparseMacs", 16L << 20);
     /**
      * Fewer rows than this go the direct way whatever the size: a packed 8-row tile would be mostly
      * padding, and packing B would cost as much as the product itself.
@@ -100,7 +102,7 @@ final class CpuGemm {
                 || sparseRows(engine, g);
         if (direct && g.tb()) g = GemmPack.untransposeB(g);
         GemmArgs p = g;
-        if (work < SMALL || work < (direct ? PARALLEL_DIRECT : PARALLEL) || direct && engine.skipsSteps(g)) {
+        if (work < SMALL || work < (direct ? PARALLEL_DIRECT : PARALLEL) || direct && work < PARALLEL_SPARSE && engine.skipsSteps(g)) {
             compute(engine, g, direct, 0, m, 0, n);
             return;
         }

@@ -30,51 +30,69 @@ final class GemmDirect {
     private static final int NR = 2 * VL;
     /** B row states for zero skipping: not yet checked, all finite, holds an infinity or NaN. */
     private static final int UNKNOWN = 0, FINITE = 1, NOT_FINITE = 2;
+    /** Row groups whose steps are listed before their columns are computed (see {@link #direct}). */
+    private static final int GROUPS = Integer.getInteger("neurite.cpu.gemmDirectGroups", 8);
 
     private GemmDirect() {
     }
 
-    /** Rows [i0, i1) by columns [j0, j1) of C, B not transposed. */
-    static void direct(GemmArgs g, int i0, int i1, int j0, int j1) {
+    /**
+     * Rows [i0, i1) by columns [j0, j1) of C, B not transposed. Row groups go GROUPS at a time:
+     * their steps are listed and packed first, then each column tile is computed for all of them,
+     * so that tile's columns of B (784 x 32 floats for MNIST on AVX2) stay in L2 while they serve
+     * every group; group by group across all columns, the whole of B (627 KiB for MNIST's first
+     * layer, more than a Zen 2 core's 512 KiB L2) came from L3 for each group.
+     */
+    static void direct(GemmArgs g, int i0, int i1, int j0, int j1, boolean halves) {
         GemmPack.Workspace w = GemmPack.Workspace.get();
         float[] tile = w.tile(MR * NR);
         int k = g.k();
-        int full = j0 + (j1 - j0) / NR * NR, stripAt = j1 - full >= VL ? full + VL : full;
+        int full = j0 + (j1 - j0) / NR * NR, stripAt = full + (j1 - full) / VL * VL;
         float[] strip = stripAt < j1 ? strip(g, stripAt, j1, w.b(k * VL)) : null;
-        int[] steps = w.steps(k), rowState = w.rowStates(k);
+        int[] steps = w.steps(GROUPS * (k + 1)), rowState = w.rowStates(k);
         Arrays.fill(rowState, 0, k, UNKNOWN);
-        float[] ap = w.a(k * MR);
-        for (int i = i0; i < i1; i += MR) {
-            int rows = Math.min(MR, i1 - i), count = steps(g, i, rows, steps, rowState, ap);
-            if (count < 0) {
-                checkRows(g, j0, j1, rowState);
-                count = steps(g, i, rows, steps, rowState, ap);
+        float[] ap = w.a(GROUPS * k * MR);
+        for (int ic = i0; ic < i1; ic += GROUPS * MR) {
+            int groups = Math.min(GROUPS, (i1 - ic + MR - 1) / MR), counts = GROUPS * k;
+            for (int q = 0; q < groups; q++) {
+                int i = ic + q * MR, rows = Math.min(MR, i1 - i), count = steps(g, i, rows, steps, q * k, rowState, ap, q * k * MR);
+                if (count < 0) {
+                    checkRows(g, j0, j1, rowState);
+                    count = steps(g, i, rows, steps, q * k, rowState, ap, q * k * MR);
+                }
+                steps[counts + q] = count;
             }
-            rowGroup(g, i, rows, j0, full, stripAt, j1, steps, count, ap, strip, tile);
+            columns(g, ic, groups, i1, j0, full, stripAt, j1, steps, ap, strip, tile, halves);
         }
     }
 
     /**
-     * C's rows [i, i + rows) over columns [j0, j1): tiles two vectors wide up to full, one vector
-     * up to stripAt, then the strip. A method of its own so that it is called once per row group
-     * and compiled early: {@link #direct} runs a few times a batch, and a loop left in it stayed
-     * unoptimised for the first two epochs of MNIST training.
+     * The listed row groups from row ic over columns [j0, j1): column tiles two vectors wide up to
+     * full, one vector up to stripAt, then the strip, each for every group before the next. A
+     * method of its own so that it is called once per chunk and compiled early: {@link #direct}
+     * runs a few times a batch, and a loop left in it stayed unoptimised for the first two epochs
+     * of MNIST training. Group q's steps start at {@code q k}, its count at {@code GROUPS k + q}.
      */
-    private static void rowGroup(GemmArgs g, int i, int rows, int j0, int full, int stripAt, int j1,
-                                 int[] steps, int count, float[] ap, float[] strip, float[] tile) {
-        int n = g.n(), co = g.cOff() + i * n;
+    private static void columns(GemmArgs g, int ic, int groups, int i1, int j0, int full, int stripAt, int j1,
+                                int[] steps, float[] ap, float[] strip, float[] tile, boolean halves) {
+        int n = g.n(), k = g.k(), counts = GROUPS * k;
         float[] b = g.b();
         for (int j = j0; j < full; j += NR) {
-            tile2(steps, count, ap, b, g.bIndex(0, j), n, tile);
-            GemmVector.merge(tile, g.c(), co + j, n, rows, NR, g.alpha(), g.beta());
+            for (int q = 0, i = ic; q < groups; q++, i += MR) {
+                tile2(steps, q * k, steps[counts + q], ap, q * k * MR, b, g.bIndex(0, j), n, tile, halves);
+                GemmVector.merge(tile, g.c(), g.cOff() + i * n + j, n, Math.min(MR, i1 - i), NR, g.alpha(), g.beta());
+            }
         }
-        if (stripAt > full) {
-            tile1(steps, count, ap, b, g.bIndex(0, full), n, tile);
-            GemmVector.merge(tile, g.c(), co + full, n, rows, VL, g.alpha(), g.beta());
-        }
-        if (strip != null) {
-            tile1(steps, count, ap, strip, 0, VL, tile);
-            GemmVector.merge(tile, g.c(), co + stripAt, n, rows, j1 - stripAt, g.alpha(), g.beta());
+        for (int q = 0, i = ic; q < groups; q++, i += MR) {
+            int rows = Math.min(MR, i1 - i), co = g.cOff() + i * n, count = steps[counts + q];
+            for (int j = full; j < stripAt; j += VL) {
+                tile1(steps, q * k, count, ap, q * k * MR, b, g.bIndex(0, j), n, tile);
+                GemmVector.merge(tile, g.c(), co + j, n, rows, VL, g.alpha(), g.beta());
+            }
+            if (strip != null) {
+                tile1(steps, q * k, count, ap, q * k * MR, strip, 0, VL, tile);
+                GemmVector.merge(tile, g.c(), co + stripAt, n, rows, j1 - stripAt, g.alpha(), g.beta());
+            }
         }
     }
 
@@ -115,7 +133,7 @@ final class GemmDirect {
      * moves on only if the step is kept. A value's bits shifted left by one are zero only for +0
      * and -0, so NaN and infinities in A count as non-zero and are kept.
      */
-    private static int steps(GemmArgs g, int i, int rows, int[] steps, int[] rowState, float[] ap) {
+    private static int steps(GemmArgs g, int i, int rows, int[] steps, int so, int[] rowState, float[] ap, int ao) {
         float[] a = g.a();
         int rowStep = g.ta() ? 1 : g.k(), kStep = g.ta() ? g.m() : 1, last = rows - 1, count = 0, unknown = 0;
         int o0 = g.aIndex(i, 0), o1 = o0 + Math.min(1, last) * rowStep, o2 = o0 + Math.min(2, last) * rowStep;
@@ -124,7 +142,7 @@ final class GemmDirect {
         for (int p = 0, q = 0; p < g.k(); p++, q += kStep) {
             float v0 = a[o0 + q], v1 = a[o1 + q], v2 = a[o2 + q], v3 = a[o3 + q];
             float v4 = a[o4 + q], v5 = a[o5 + q], v6 = a[o6 + q], v7 = a[o7 + q];
-            int d = count * MR;
+            int d = ao + count * MR;
             ap[d] = v0;
             ap[d + 1] = v1;
             ap[d + 2] = v2;
@@ -138,7 +156,7 @@ final class GemmDirect {
                     | Float.floatToRawIntBits(v6) | Float.floatToRawIntBits(v7);
             int zero = (bits << 1) == 0 ? 1 : 0, state = rowState[p];
             unknown |= zero & (state == UNKNOWN ? 1 : 0);
-            steps[count] = p;
+            steps[so + count] = p;
             count += 1 - (zero & (state == FINITE ? 1 : 0));
         }
         return unknown != 0 ? -1 : count;
@@ -188,14 +206,55 @@ final class GemmDirect {
     }
 
     /**
-     * {@code tile = A panel . B rows} over the listed k-steps, for an MR x 2-vector tile: step t
-     * takes MR values of A from {@code ap[t MR]} and row {@code steps[t]} of B, which starts at
-     * {@code bo + steps[t] ldb}.
+     * {@code tile = A panel . B rows} over the count k-steps listed from {@code steps[so]}, for an
+     * MR x 2-vector tile: the j-th of them takes MR values of A from {@code ap[ao + j MR]} and row
+     * {@code steps[so + j]} of B, which starts at {@code bo + steps[so + j] ldb}.
      */
-    private static void tile2(int[] steps, int count, float[] ap, float[] b, int bo, int ldb, float[] tile) {
+    private static void tile2(int[] steps, int so, int count, float[] ap, int ao, float[] b, int bo, int ldb, float[] tile,
+                              boolean halves) {
+        if (halves) {
+            half2(steps, so, count, ap, ao, b, bo, ldb, tile, 0);
+            half2(steps, so, count, ap, ao, b, bo, ldb, tile, MR / 2);
+        } else {
+            whole2(steps, so, count, ap, ao, b, bo, ldb, tile);
+        }
+    }
+
+    /** Rows [r0, r0 + 4) of {@link #tile2}'s tile, for AVX2's sixteen registers (see {@link GemmVector#HALVES}). */
+    private static void half2(int[] steps, int so, int count, float[] ap, int ao, float[] b, int bo, int ldb, float[] tile, int r0) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int t = so, q = ao + r0; t < so + count; t++, q += MR) {
+            int bp = bo + steps[t] * ldb;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + VL);
+            FloatVector av = FloatVector.broadcast(S, ap[q]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, ap[q + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, ap[q + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, ap[q + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+        }
+        int x = r0 * NR;
+        c00.intoArray(tile, x);
+        c01.intoArray(tile, x + VL);
+        c10.intoArray(tile, x + NR);
+        c11.intoArray(tile, x + NR + VL);
+        c20.intoArray(tile, x + 2 * NR);
+        c21.intoArray(tile, x + 2 * NR + VL);
+        c30.intoArray(tile, x + 3 * NR);
+        c31.intoArray(tile, x + 3 * NR + VL);
+    }
+
+    /** {@link #tile2} in one pass, for 512-bit vectors. */
+    private static void whole2(int[] steps, int so, int count, float[] ap, int ao, float[] b, int bo, int ldb, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
-        for (int t = 0, q = 0; t < count; t++, q += MR) {
+        for (int t = so, q = ao; t < so + count; t++, q += MR) {
             int bp = bo + steps[t] * ldb;
             FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + VL);
             FloatVector av = FloatVector.broadcast(S, ap[q + 0]);
@@ -242,9 +301,9 @@ final class GemmDirect {
     }
 
     /** {@link #tile2} one vector wide, for the last columns: same layout, the tile's rows still NR apart. */
-    private static void tile1(int[] steps, int count, float[] ap, float[] b, int bo, int ldb, float[] tile) {
+    private static void tile1(int[] steps, int so, int count, float[] ap, int ao, float[] b, int bo, int ldb, float[] tile) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
-        for (int t = 0, q = 0; t < count; t++, q += MR) {
+        for (int t = so, q = ao; t < so + count; t++, q += MR) {
             FloatVector bv = FloatVector.fromArray(S, b, bo + steps[t] * ldb);
             c0 = FloatVector.broadcast(S, ap[q + 0]).fma(bv, c0);
             c1 = FloatVector.broadcast(S, ap[q + 1]).fma(bv, c1);

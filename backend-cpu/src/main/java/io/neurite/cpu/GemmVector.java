@@ -34,6 +34,29 @@ final class GemmVector implements GemmEngine {
     private static final int KC = Integer.getInteger("neurite.cpu.gemm.kc", 1024);
     private static final int MC = Integer.getInteger("neurite.cpu.gemm.mc", 64);
     private static final int NC = Integer.getInteger("neurite.cpu.gemm.nc", 1024);
+    /**
+     * Whether the 8-row tiles go as two 4-row halves: with vectors narrower than 512 bits (AVX2,
+     * sixteen registers). On a Zen 2 core the half kernel ran at 81-87 GFLOP/s from L1 against
+     * 39-51 for the whole tile, whose accumulators C2 spilled to the stack. Override with
+     * {@code -Dneurite.cpu.gemmHalves=true|false}.
+     */
+    static final boolean HALVES = Boolean.parseBoolean(System.getProperty("neurite.cpu.gemmHalves", Boolean.toString(VL < 16)));
+    private final boolean halves;
+
+    /** The engine with this vector width's tile form ({@link #HALVES}). */
+    GemmVector() {
+        this(HALVES);
+    }
+
+    /** The engine with the given tile form: tests run both on any machine. */
+    GemmVector(boolean halves) {
+        this.halves = halves;
+    }
+
+    @Override
+    public String toString() {
+        return halves ? "GemmVector (4-row halves)" : "GemmVector (8-row tiles)";
+    }
 
     @Override
     public int rowTile() {
@@ -54,7 +77,7 @@ final class GemmVector implements GemmEngine {
             for (int pc = 0; pc < g.k(); pc += kc) {
                 int kb = Math.min(kc, g.k() - pc);
                 GemmPack.packB(g, pc, kb, jc, nc, NR, bp, 0);
-                rows(g, i0, i1, jc, nc, pc, kb, bp);
+                rows(g, i0, i1, jc, nc, pc, kb, bp, halves);
             }
         }
     }
@@ -76,7 +99,7 @@ final class GemmVector implements GemmEngine {
                 Parallel.forRange((nc + NR - 1) / NR, 1, (from, to) ->
                         GemmPack.packB(g, p0, kb, col + from * NR, Math.min(nc, to * NR) - from * NR, NR, bp, from * NR * kb));
                 Parallel.forRange((m + MR - 1) / MR, 1, (from, to) ->
-                        rows(g, from * MR, Math.min(m, to * MR), col, nc, p0, kb, bp));
+                        rows(g, from * MR, Math.min(m, to * MR), col, nc, p0, kb, bp, halves));
             }
         }
     }
@@ -86,7 +109,7 @@ final class GemmVector implements GemmEngine {
      * block of B already packed in bp; A is packed here, MC rows at a time, into this thread's
      * buffer. The first k-block applies beta, later ones add.
      */
-    private static void rows(GemmArgs g, int i0, int i1, int jc, int nc, int pc, int kb, float[] bp) {
+    private static void rows(GemmArgs g, int i0, int i1, int jc, int nc, int pc, int kb, float[] bp, boolean halves) {
         GemmPack.Workspace w = GemmPack.Workspace.get();
         int n = g.n(), mcMax = GemmPack.block(i1 - i0, MC, MR);
         float[] ap = w.a(mcMax * kb), tile = w.tile(MR * NR), c = g.c();
@@ -97,15 +120,61 @@ final class GemmVector implements GemmEngine {
             int co = g.cOff() + ic * n + jc;
             for (int jr = 0; jr < nc; jr += NR) {
                 for (int ir = 0; ir < mc; ir += MR) {
-                    kernel(kb, ap, ir * kb, bp, jr * kb, tile);
+                    kernel(kb, ap, ir * kb, bp, jr * kb, tile, halves);
                     merge(tile, c, co + ir * n + jr, n, Math.min(MR, mc - ir), Math.min(NR, nc - jr), 1f, beta);
                 }
             }
         }
     }
 
-    /** The 8 x 2-vector register tile: {@code tile = A panel (kc x MR) . B panel (kc x NR)}. */
-    private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] tile) {
+    /**
+     * The 8 x 2-vector register tile: {@code tile = A panel (kc x MR) . B panel (kc x NR)}; with
+     * halves, as two 4 x 2-vector halves (see {@link #HALVES}).
+     */
+    private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] tile, boolean halves) {
+        if (halves) {
+            half(kc, ap, ao, bp, bo, tile, 0);
+            half(kc, ap, ao, bp, bo, tile, MR / 2);
+        } else {
+            whole(kc, ap, ao, bp, bo, tile);
+        }
+    }
+
+    /**
+     * Rows [r0, r0 + 4) of {@link #kernel}'s tile: eight accumulators, two B vectors and four
+     * broadcasts fit AVX2's sixteen registers, where the whole tile's sixteen accumulators did
+     * not and C2 kept some of them on the stack, each step then waiting on a store and a reload.
+     */
+    private static void half(int kc, float[] ap, int ao, float[] bp, int bo, float[] tile, int r0) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int p = 0, a0 = ao + r0; p < kc; p++, a0 += MR, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo), b1 = FloatVector.fromArray(S, bp, bo + VL);
+            FloatVector a = FloatVector.broadcast(S, ap[a0]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, ap[a0 + 1]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, ap[a0 + 2]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, ap[a0 + 3]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+        }
+        int t = r0 * NR;
+        c00.intoArray(tile, t);
+        c01.intoArray(tile, t + VL);
+        c10.intoArray(tile, t + NR);
+        c11.intoArray(tile, t + NR + VL);
+        c20.intoArray(tile, t + 2 * NR);
+        c21.intoArray(tile, t + 2 * NR + VL);
+        c30.intoArray(tile, t + 3 * NR);
+        c31.intoArray(tile, t + 3 * NR + VL);
+    }
+
+    /** {@link #kernel} in one pass, for 512-bit vectors (32 registers). */
+    private static void whole(int kc, float[] ap, int ao, float[] bp, int bo, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
         for (int p = 0; p < kc; p++, ao += MR, bo += NR) {
@@ -187,6 +256,6 @@ final class GemmVector implements GemmEngine {
     /** See {@link GemmDirect}. */
     @Override
     public void direct(GemmArgs g, int i0, int i1, int j0, int j1) {
-        GemmDirect.direct(g, i0, i1, j0, j1);
+        GemmDirect.direct(g, i0, i1, j0, j1, halves);
     }
 }

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
  * both thread splits, the direct path, offsets into larger arrays, and beta 0 over NaN.
  */
 class GemmKernelTest {
+    /** The scalar engine and, with the Vector API, both tile forms of the vector one (whole 8-row tiles and halves). */
     private static final List<GemmEngine> ENGINES = VectorSupport.AVAILABLE
-            ? List.of(new GemmScalar(), new GemmVector()) : List.of(new GemmScalar());
+            ? List.of(new GemmScalar(), new GemmVector(false), new GemmVector(true)) : List.of(new GemmScalar());
     private static final int[][] SHAPES = {
         {1, 1, 1}, {3, 17, 7}, {17, 33, 129}, {9, 3, 600}, // direct or single-tile
         {300, 129, 600}, // more than MC rows and several k-blocks; threads split rows
@@ -58,7 +59,7 @@ class GemmKernelTest {
                     float[] before = c.clone();
                     double[] want = reference(ta, false, m, n, k, 1.5f, a, 0, b, 0, 0.5f, before, 0);
                     e.direct(new GemmArgs(ta, false, m, n, k, 1.5f, a, 0, b, 0, 0.5f, c, 0), 0, m, 0, n);
-                    String what = e.getClass().getSimpleName() + (ta ? " TN " : " NN ") + m + "x" + n + "x" + k;
+                    String what = String.valueOf(e) + (ta ? " TN " : " NN ") + m + "x" + n + "x" + k;
                     for (int x = 0; x < m * n; x++) assertClose(want[x], c[x], k, what + " index " + x);
                 }
             }
@@ -81,7 +82,7 @@ class GemmKernelTest {
                 b[k / 2 * n] = Float.NEGATIVE_INFINITY;
                 double[] want = reference(false, false, m, n, k, 1f, a, 0, b, 0, 0f, c, 0);
                 CpuGemm.run(e, new GemmArgs(false, false, m, n, k, 1f, a, 0, b, 0, 0f, c, 0));
-                String what = e.getClass().getSimpleName() + (sparseA ? " sparse" : " dense") + " A";
+                String what = String.valueOf(e) + (sparseA ? " sparse" : " dense") + " A";
                 for (int x = 0; x < m * n; x++) assertClose(want[x], c[x], k, what + " index " + x);
             }
         }
@@ -124,7 +125,7 @@ class GemmKernelTest {
         float[] before = c.clone();
         double[] want = reference(ta, tb, m, n, k, alpha, a, 5, b, 6, beta, c, 7);
         product.accept(e, new GemmArgs(ta, tb, m, n, k, alpha, a, 5, b, 6, beta, c, 7));
-        String what = e.getClass().getSimpleName() + " " + path + (ta ? " T" : " N") + (tb ? "T " : "N ") + m + "x" + n + "x" + k;
+        String what = String.valueOf(e) + " " + path + (ta ? " T" : " N") + (tb ? "T " : "N ") + m + "x" + n + "x" + k;
         for (int x = 0; x < m * n; x++) assertClose(want[x], c[7 + x], k, what + " index " + x);
         for (int x = 0; x < 7; x++) assertEquals(before[x], c[x], what + ": wrote before C");
         for (int x = 7 + m * n; x < c.length; x++) assertEquals(before[x], c[x], what + ": wrote after C");
