@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * matrix did (10 floats per copy for a 10x10 output).
  * <ul>
  *   <li>forward: {@code yw[f][j] = sum over taps w[f][tap] xp[j + off[tap]]}, register tiles of
- *   8 filters by 2 vectors of columns ({@link #tile}), then the valid columns are copied to y;</li>
+ *   8 filters by 2 vectors of columns ({@link ConvTile#tile}), then the valid columns are copied to y;</li>
  *   <li>backward data: {@code T[tap][j] = sum over f w[f][tap] dyw[f][j]} with the same tile
  *   kernel (dyw is dy laid out on the wide columns, zero elsewhere), then each row of T is added
  *   onto the padded gradient at its tap's offset and the interior copied to dx;</li>
@@ -33,7 +33,7 @@ final class ConvDirect {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int VL = S.length();
     /** Rows (filters or taps) of a register tile. */
-    private static final int MR = 8;
+    private static final int MR = ConvTile.MR;
     /** Wide columns of a register tile: two vectors. */
     private static final int NB = 2 * VL;
     /** Rows and taps of a dot-product tile: 4 x 4 vector accumulators. */
@@ -78,7 +78,7 @@ final class ConvDirect {
                 g.pad(x, b, xp, 0);
                 for (int t = 0; t < tiles; t++) {
                     for (int j0 = 0; j0 < g.wideColumns; j0 += NB) {
-                        tile(xp, off, g.taps, wp, t * g.taps * MR, j0, yw, t * MR * g.wideColumns, g.wideColumns);
+                        ConvTile.tile(xp, off, g.taps, wp, t * g.taps * MR, j0, yw, t * MR * g.wideColumns, g.wideColumns);
                     }
                 }
                 g.narrow(yw, f, y, b);
@@ -100,7 +100,7 @@ final class ConvDirect {
                 g.widen(dy, b, f, dyw, 0);
                 for (int tt = 0; tt < tiles; tt++) {
                     for (int j0 = 0; j0 < g.wideColumns; j0 += NB) {
-                        tile(dyw, rows, f, wp, tt * f * MR, j0, t, tt * MR * g.wideColumns, g.wideColumns);
+                        ConvTile.tile(dyw, rows, f, wp, tt * f * MR, j0, t, tt * MR * g.wideColumns, g.wideColumns);
                     }
                 }
                 Arrays.fill(dxp, 0, g.paddedLength, 0f);
@@ -157,100 +157,6 @@ final class ConvDirect {
             for (double[] part : partial) sum += part[k];
             dw[k] = (float) sum;
         }
-    }
-
-    /**
-     * The 8 x 2-vector register tile: {@code out[r][j0 + v] = sum over k of a[ao + k MR + r] b[off[k] + j0 + v]}
-     * for r below 8 and v below 2 vectors, rows of out ld apart from outOff.
-     */
-    private static void tile(float[] b, int[] off, int k, float[] a, int ao, int j0, float[] out, int outOff, int ld) {
-        if (GemmVector.HALVES) {
-            half(b, off, k, a, ao, 0, j0, out, outOff, ld);
-            half(b, off, k, a, ao, MR / 2, j0, out, outOff, ld);
-        } else {
-            whole(b, off, k, a, ao, j0, out, outOff, ld);
-        }
-    }
-
-    /** Rows [r0, r0 + 4) of {@link #tile}, for AVX2's sixteen registers (see {@link GemmVector#HALVES}). */
-    private static void half(float[] b, int[] off, int k, float[] a, int ao, int r0, int j0, float[] out, int outOff, int ld) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        for (int q = 0, x = ao + r0; q < k; q++, x += MR) {
-            int o = off[q] + j0;
-            FloatVector b0 = FloatVector.fromArray(S, b, o), b1 = FloatVector.fromArray(S, b, o + VL);
-            FloatVector w = FloatVector.broadcast(S, a[x]);
-            c00 = w.fma(b0, c00);
-            c01 = w.fma(b1, c01);
-            w = FloatVector.broadcast(S, a[x + 1]);
-            c10 = w.fma(b0, c10);
-            c11 = w.fma(b1, c11);
-            w = FloatVector.broadcast(S, a[x + 2]);
-            c20 = w.fma(b0, c20);
-            c21 = w.fma(b1, c21);
-            w = FloatVector.broadcast(S, a[x + 3]);
-            c30 = w.fma(b0, c30);
-            c31 = w.fma(b1, c31);
-        }
-        int o = outOff + r0 * ld + j0;
-        c00.intoArray(out, o);
-        c01.intoArray(out, o + VL);
-        c10.intoArray(out, o + ld);
-        c11.intoArray(out, o + ld + VL);
-        c20.intoArray(out, o + 2 * ld);
-        c21.intoArray(out, o + 2 * ld + VL);
-        c30.intoArray(out, o + 3 * ld);
-        c31.intoArray(out, o + 3 * ld + VL);
-    }
-
-    /** {@link #tile} in one pass, for 512-bit vectors. */
-    private static void whole(float[] b, int[] off, int k, float[] a, int ao, int j0, float[] out, int outOff, int ld) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
-        for (int q = 0; q < k; q++, ao += MR) {
-            int o = off[q] + j0;
-            FloatVector b0 = FloatVector.fromArray(S, b, o), b1 = FloatVector.fromArray(S, b, o + VL);
-            FloatVector w = FloatVector.broadcast(S, a[ao]);
-            c00 = w.fma(b0, c00);
-            c01 = w.fma(b1, c01);
-            w = FloatVector.broadcast(S, a[ao + 1]);
-            c10 = w.fma(b0, c10);
-            c11 = w.fma(b1, c11);
-            w = FloatVector.broadcast(S, a[ao + 2]);
-            c20 = w.fma(b0, c20);
-            c21 = w.fma(b1, c21);
-            w = FloatVector.broadcast(S, a[ao + 3]);
-            c30 = w.fma(b0, c30);
-            c31 = w.fma(b1, c31);
-            w = FloatVector.broadcast(S, a[ao + 4]);
-            c40 = w.fma(b0, c40);
-            c41 = w.fma(b1, c41);
-            w = FloatVector.broadcast(S, a[ao + 5]);
-            c50 = w.fma(b0, c50);
-            c51 = w.fma(b1, c51);
-            w = FloatVector.broadcast(S, a[ao + 6]);
-            c60 = w.fma(b0, c60);
-            c61 = w.fma(b1, c61);
-            w = FloatVector.broadcast(S, a[ao + 7]);
-            c70 = w.fma(b0, c70);
-            c71 = w.fma(b1, c71);
-        }
-        int o = outOff + j0;
-        c00.intoArray(out, o);
-        c01.intoArray(out, o + VL);
-        c10.intoArray(out, o + ld);
-        c11.intoArray(out, o + ld + VL);
-        c20.intoArray(out, o + 2 * ld);
-        c21.intoArray(out, o + 2 * ld + VL);
-        c30.intoArray(out, o + 3 * ld);
-        c31.intoArray(out, o + 3 * ld + VL);
-        c40.intoArray(out, o + 4 * ld);
-        c41.intoArray(out, o + 4 * ld + VL);
-        c50.intoArray(out, o + 5 * ld);
-        c51.intoArray(out, o + 5 * ld + VL);
-        c60.intoArray(out, o + 6 * ld);
-        c61.intoArray(out, o + 6 * ld + VL);
-        c70.intoArray(out, o + 7 * ld);
-        c71.intoArray(out, o + 7 * ld + VL);
     }
 
     /**
