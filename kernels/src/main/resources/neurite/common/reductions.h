@@ -25,13 +25,25 @@ FN int channel_index(int e, int ch, int channels, int inner) {
     return ((e / inner) * channels + ch) * inner + e % inner;
 }
 
-/* db[c] = sum of dy[o, c, i] over o and i. */
+/*
+ * db[c] = sum of dy[o, c, i] over o and i. Each item adds its terms in runs of 16 and then the
+ * runs' sums: added one after another, LeNet's 64 x 6 x 576 gradient came out 2e-4 off
+ * (relative) with PoCL on a 2-core AVX2 host, over the conformance tolerance.
+ */
 KERNEL bias_gradient(int outer, int channels, int inner, GLOBAL const float* dy, GLOBAL float* db) {
     LOCAL_ARRAY(float, buf, REDUCE_WG);
     int ch = GROUP(0), count = outer * inner;
-    float acc = 0.0f;
-    for (int e = LID(0); e < count; e += LSIZE(0)) acc += dy[channel_index(e, ch, channels, inner)];
-    float r = group_sum(buf, acc);
+    float acc = 0.0f, run = 0.0f;
+    int terms = 0;
+    for (int e = LID(0); e < count; e += LSIZE(0)) {
+        run += dy[channel_index(e, ch, channels, inner)];
+        if (++terms == 16) {
+            acc += run;
+            run = 0.0f;
+            terms = 0;
+        }
+    }
+    float r = group_sum(buf, acc + run);
     if (LID(0) == 0) db[ch] = r;
 }
 
