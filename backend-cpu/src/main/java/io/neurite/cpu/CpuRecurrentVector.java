@@ -47,16 +47,22 @@ final class CpuRecurrentVector {
         return v.neg().fma(v, FloatVector.broadcast(S, 1f));
     }
 
-    /** {@code gates[g + j] = f(gates[g + j] + rec[r + j] + bias[b + j])} for j below n, f sigmoid or tanh. */
-    private static void activate(boolean useTanh, float[] gates, int g, float[] rec, int r, float[] bias, int b, int n) {
-        if (useTanh) {
-            for (int j = 0; j < n; j += VL) {
-                tanh(load(gates, g + j).add(load(rec, r + j)).add(load(bias, b + j))).intoArray(gates, g + j);
-            }
-        } else {
-            for (int j = 0; j < n; j += VL) {
-                sigmoid(load(gates, g + j).add(load(rec, r + j)).add(load(bias, b + j))).intoArray(gates, g + j);
-            }
+    /**
+     * {@code gates[g + j] = sigmoid(gates[g + j] + rec[r + j] + bias[b + j])} for j below n. One
+     * activation per method, taking only arrays: wherever C2's node limit cuts the inlining of a
+     * cell (NodeCountInliningCutoff), it then cuts at one of these calls, not inside the vector
+     * maths, which would run boxed.
+     */
+    private static void sigmoidGate(float[] gates, int g, float[] rec, int r, float[] bias, int b, int n) {
+        for (int j = 0; j < n; j += VL) {
+            sigmoid(load(gates, g + j).add(load(rec, r + j)).add(load(bias, b + j))).intoArray(gates, g + j);
+        }
+    }
+
+    /** {@link #sigmoidGate} with tanh. */
+    private static void tanhGate(float[] gates, int g, float[] rec, int r, float[] bias, int b, int n) {
+        for (int j = 0; j < n; j += VL) {
+            tanh(load(gates, g + j).add(load(rec, r + j)).add(load(bias, b + j))).intoArray(gates, g + j);
         }
     }
 
@@ -64,7 +70,22 @@ final class CpuRecurrentVector {
     static int lstmForward(int hs, float[] gates, int g, float[] rec, int r, float[] bias, float[] c, int prev, int cur,
                            float[] h, float[] hNext, int n) {
         int end = S.loopBound(hs);
-        for (int k = 0; k < 4; k++) activate(k == 2, gates, g + k * hs, rec, r + k * hs, bias, k * hs, end);
+        sigmoidGate(gates, g, rec, r, bias, 0, end);
+        sigmoidGate(gates, g + hs, rec, r + hs, bias, hs, end);
+        tanhGate(gates, g + 2 * hs, rec, r + 2 * hs, bias, 2 * hs, end);
+        sigmoidGate(gates, g + 3 * hs, rec, r + 3 * hs, bias, 3 * hs, end);
+        lstmStates(hs, end, gates, g, c, prev, cur, h, hNext, n);
+        return end;
+    }
+
+    /**
+     * c_t and h_t from the activated gates, units [0, end). A method of its own, taking only
+     * arrays (see {@link #sigmoidGate}): in one method with the activations, C2 inlined those
+     * first and then hit its node limit on this loop's tanh, which ran boxed, through the API's
+     * Java code.
+     */
+    private static void lstmStates(int hs, int end, float[] gates, int g, float[] c, int prev, int cur, float[] h,
+                                   float[] hNext, int n) {
         for (int j = 0; j < end; j += VL) {
             FloatVector i = load(gates, g + j), f = load(gates, g + hs + j);
             FloatVector ct = f.fma(load(c, prev + j), i.mul(load(gates, g + 2 * hs + j)));
@@ -73,7 +94,6 @@ final class CpuRecurrentVector {
             ht.intoArray(h, cur + j);
             ht.intoArray(hNext, n + j);
         }
-        return end;
     }
 
     /**
@@ -111,14 +131,24 @@ final class CpuRecurrentVector {
     static int gruForward(int hs, float[] gates, int g, float[] rec, int r, float[] bias, float[] hCand, float[] h, int prev,
                           int cur, float[] hNext, int n) {
         int end = S.loopBound(hs), gs = 3 * hs;
-        for (int k = 0; k < 2; k++) {
-            int o = k * hs;
-            for (int j = 0; j < end; j += VL) {
-                FloatVector a = load(gates, g + o + j).add(load(bias, o + j)).add(load(rec, r + o + j)).add(load(bias, gs + o + j));
-                sigmoid(a).intoArray(gates, g + o + j);
-            }
+        gruGate(gates, g, rec, r, bias, 0, gs, end);
+        gruGate(gates, g + hs, rec, r + hs, bias, hs, gs + hs, end);
+        gruStates(hs, end, gates, g, rec, r, bias, hCand, h, prev, cur, hNext, n);
+        return end;
+    }
+
+    /** A GRU gate, {@code sigmoid(x W + b_in + h U + b_rec)}, units [0, end): one call per loop as {@link #sigmoidGate}. */
+    private static void gruGate(float[] gates, int g, float[] rec, int r, float[] bias, int bIn, int bRec, int end) {
+        for (int j = 0; j < end; j += VL) {
+            FloatVector a = load(gates, g + j).add(load(bias, bIn + j)).add(load(rec, r + j)).add(load(bias, bRec + j));
+            sigmoid(a).intoArray(gates, g + j);
         }
-        int n2 = 2 * hs;
+    }
+
+    /** The GRU's candidate n and h_t from the activated z and r, units [0, end) (see {@link #lstmStates}). */
+    private static void gruStates(int hs, int end, float[] gates, int g, float[] rec, int r, float[] bias, float[] hCand,
+                                  float[] h, int prev, int cur, float[] hNext, int n) {
+        int gs = 3 * hs, n2 = 2 * hs;
         for (int j = 0; j < end; j += VL) {
             FloatVector z = load(gates, g + j), rr = load(gates, g + hs + j);
             FloatVector cand = load(rec, r + n2 + j).add(load(bias, gs + n2 + j));
@@ -130,7 +160,6 @@ final class CpuRecurrentVector {
             ht.intoArray(h, cur + j);
             ht.intoArray(hNext, n + j);
         }
-        return end;
     }
 
     /** GRU backward of one row's units [0, returned bound): z and n first, then r from n's gradient. */
