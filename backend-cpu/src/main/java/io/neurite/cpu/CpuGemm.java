@@ -8,7 +8,7 @@ package io.neurite.cpu;
  * {@link GemmVector} when the Vector API is enabled, else {@link GemmScalar}.
  *
  * <p>Threads take contiguous bands of whole micro-tiles: rows of C normally, columns when C is
- * short and wide (too few row tiles to share evenly). Each thread packs its own blocks, so the
+ * short and wide (too few row tiles to share evenly; see {@link #ROW_SPLIT} for the direct path). Each thread packs its own blocks, so the
  * threads never wait for one another inside a product. Products below 64^3 multiply-adds stay on
  * the caller's thread: a hand-off costs more than they do. So do products called from a pool
  * task (a convolution's per-image GEMM), since {@link Parallel} does not nest.
@@ -48,6 +48,16 @@ final class CpuGemm {
      * {@code -Dneurite.cpu.gemmDirectFloats} (0 sends only the small products that way).
      */
     private static final long DIRECT_FLOATS = Long.getLong("neurite.cpu.gemmDirectFloats", 1L << 18);
+    /**
+     * Whether a direct product with at least two row tiles per thread is split by rows even when
+     * it has more column tiles: split by columns, each thread packed all of A for its half of the
+     * columns. On a 2-core Zen 2 the LSTM's backward step (64 x 128 x 512) took 129-167 us split
+     * by rows against 201-232 us by columns, its inference step (256 x 512 x 128) 523-544 against
+     * 620-642, LeNet's dense input gradient (64 x 400 x 120) 72-111 against 98-122, and its
+     * forward step (64 x 512 x 128) the same either way. {@code -Dneurite.cpu.gemmRowSplit=false}
+     * restores the column split.
+     */
+    static final boolean ROW_SPLIT = Boolean.parseBoolean(System.getProperty("neurite.cpu.gemmRowSplit", "true"));
     private static final GemmEngine ENGINE = VectorSupport.AVAILABLE ? new GemmVector() : new GemmScalar();
 
     private CpuGemm() {
@@ -110,7 +120,7 @@ final class CpuGemm {
         int rowTiles = (m + rt - 1) / rt, colTiles = (n + ct - 1) / ct;
         if (!direct && (rowTiles >= 4 * Parallel.THREADS || rowTiles >= colTiles)) {
             engine.packedByRows(g);
-        } else if (direct && rowTiles > colTiles) {
+        } else if (direct && (rowTiles > colTiles || ROW_SPLIT && rowTiles >= 2 * Parallel.THREADS)) {
             Parallel.forRange(rowTiles, 1, (from, to) -> engine.direct(p, from * rt, Math.min(m, to * rt), 0, n));
         } else {
             Parallel.forRange(colTiles, 1, (from, to) -> compute(engine, p, direct, 0, m, from * ct, Math.min(n, to * ct)));
