@@ -229,8 +229,8 @@ final class MnistCommand {
 
     /**
      * Trains a throwaway copy of the model (its own weights and optimiser) for about the given
-     * seconds, so that the JIT has compiled the training step before the timed epochs, as JMH
-     * warms up before it measures. Without it the JVM is still compiling in the second and third
+     * seconds, training and evaluating it in turn, so that the JIT has compiled the training step
+     * and the inference pass before they are timed, as JMH warms up before it measures. Without it the JVM is still compiling in the second and third
      * epochs of MNIST's small default split (the MLP reached its steady speed only by the fifth),
      * so the figure measured the compiler, not the training. Returns the seconds spent.
      */
@@ -246,6 +246,9 @@ final class MnistCommand {
             FitOptions once = new FitOptions().batchSize(batch).epochs(1).verbose(0).stopOnNonFinite(false);
             while (System.nanoTime() - t0 < seconds * 1e9) {
                 fit(t, part, once);
+                // and the inference path at the evaluation batch, which takes other products
+                // (batch 256: the first dense layer's split between threads) than training
+                t.evaluate(part, 256);
                 batches += (int) ((part.size() + (long) batch - 1) / batch);
             }
         }
