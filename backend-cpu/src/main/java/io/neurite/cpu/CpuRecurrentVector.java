@@ -23,29 +23,11 @@ final class CpuRecurrentVector {
     private CpuRecurrentVector() {
     }
 
-    private static FloatVector load(float[] a, int off) {
-        return FloatVector.fromArray(S, a, off);
-    }
-
     // VectorMath, not lanewise(EXP/TANH): those give other bits interpreted than compiled, so
-    // training would depend on when the JIT got to this loop.
-    private static FloatVector sigmoid(FloatVector v) {
-        return VectorMath.sigmoid(v);
-    }
+    // training would depend on when the JIT got to this loop. Called directly, with the loads and
+    // derivatives written out, so no helper of ours stands between a loop and the API's
+    // force-inlined methods: one C2 fails to inline at its node limit runs boxed.
 
-    private static FloatVector tanh(FloatVector v) {
-        return VectorMath.tanh(v);
-    }
-
-    /** {@code v (1 - v)}: the sigmoid's derivative from its output. */
-    private static FloatVector dSigmoid(FloatVector v) {
-        return v.sub(v.mul(v));
-    }
-
-    /** {@code 1 - v^2}: tanh's derivative from its output. */
-    private static FloatVector dTanh(FloatVector v) {
-        return v.neg().fma(v, FloatVector.broadcast(S, 1f));
-    }
 
     /**
      * {@code gates[g + j] = sigmoid(gates[g + j] + rec[r + j] + bias[b + j])} for j below n. One
@@ -55,14 +37,16 @@ final class CpuRecurrentVector {
      */
     private static void sigmoidGate(float[] gates, int g, float[] rec, int r, float[] bias, int b, int n) {
         for (int j = 0; j < n; j += VL) {
-            sigmoid(load(gates, g + j).add(load(rec, r + j)).add(load(bias, b + j))).intoArray(gates, g + j);
+            FloatVector a = FloatVector.fromArray(S, gates, g + j).add(FloatVector.fromArray(S, rec, r + j));
+            VectorMath.sigmoid(a.add(FloatVector.fromArray(S, bias, b + j))).intoArray(gates, g + j);
         }
     }
 
     /** {@link #sigmoidGate} with tanh. */
     private static void tanhGate(float[] gates, int g, float[] rec, int r, float[] bias, int b, int n) {
         for (int j = 0; j < n; j += VL) {
-            tanh(load(gates, g + j).add(load(rec, r + j)).add(load(bias, b + j))).intoArray(gates, g + j);
+            FloatVector a = FloatVector.fromArray(S, gates, g + j).add(FloatVector.fromArray(S, rec, r + j));
+            VectorMath.tanh(a.add(FloatVector.fromArray(S, bias, b + j))).intoArray(gates, g + j);
         }
     }
 
@@ -87,10 +71,10 @@ final class CpuRecurrentVector {
     private static void lstmStates(int hs, int end, float[] gates, int g, float[] c, int prev, int cur, float[] h,
                                    float[] hNext, int n) {
         for (int j = 0; j < end; j += VL) {
-            FloatVector i = load(gates, g + j), f = load(gates, g + hs + j);
-            FloatVector ct = f.fma(load(c, prev + j), i.mul(load(gates, g + 2 * hs + j)));
+            FloatVector i = FloatVector.fromArray(S, gates, g + j), f = FloatVector.fromArray(S, gates, g + hs + j);
+            FloatVector ct = f.fma(FloatVector.fromArray(S, c, prev + j), i.mul(FloatVector.fromArray(S, gates, g + 2 * hs + j)));
             ct.intoArray(c, cur + j);
-            FloatVector ht = load(gates, g + 3 * hs + j).mul(tanh(ct));
+            FloatVector ht = FloatVector.fromArray(S, gates, g + 3 * hs + j).mul(VectorMath.tanh(ct));
             ht.intoArray(h, cur + j);
             ht.intoArray(hNext, n + j);
         }
@@ -104,19 +88,29 @@ final class CpuRecurrentVector {
                             int n, float[] dz, float[] dzNext, int r) {
         int end = S.loopBound(hs), o3 = 3 * hs;
         for (int j = 0; j < end; j += VL) {
-            FloatVector o = load(gates, g + o3 + j), th = tanh(load(c, cur + j));
-            FloatVector dht = load(dOut, prev + j).add(load(dh, n + j));
-            FloatVector dct = dht.mul(o).fma(dTanh(th), load(dc, n + j));
-            dct.mul(load(gates, g + hs + j)).intoArray(dc, n + j);
+            FloatVector o = FloatVector.fromArray(S, gates, g + o3 + j);
+            FloatVector th = VectorMath.tanh(FloatVector.fromArray(S, c, cur + j));
+            FloatVector dht = FloatVector.fromArray(S, dOut, prev + j).add(FloatVector.fromArray(S, dh, n + j));
+            FloatVector dct = dht.mul(o).fma(th.neg().fma(th, FloatVector.broadcast(S, 1f)), FloatVector.fromArray(S, dc, n + j));
+            dct.mul(FloatVector.fromArray(S, gates, g + hs + j)).intoArray(dc, n + j);
             dct.intoArray(dz, g + j);
-            FloatVector dao = dht.mul(th).mul(dSigmoid(o));
+            FloatVector dao = dht.mul(th).mul(o.sub(o.mul(o)));
             dao.intoArray(dz, g + o3 + j);
             dao.intoArray(dzNext, r + o3 + j);
         }
+        lstmGateGradients(hs, end, gates, g, c, prev, dz, dzNext, r);
+        return end;
+    }
+
+    /** The LSTM backward's second pass, i, f and g's gradients from dc_t, in a method of its own as {@link #lstmStates}. */
+    private static void lstmGateGradients(int hs, int end, float[] gates, int g, float[] c, int prev, float[] dz, float[] dzNext,
+                                          int r) {
         for (int j = 0; j < end; j += VL) {
-            FloatVector dct = load(dz, g + j), i = load(gates, g + j), f = load(gates, g + hs + j), cand = load(gates, g + 2 * hs + j);
-            FloatVector dai = dct.mul(cand).mul(dSigmoid(i)), daf = dct.mul(load(c, prev + j)).mul(dSigmoid(f));
-            FloatVector dag = dct.mul(i).mul(dTanh(cand));
+            FloatVector dct = FloatVector.fromArray(S, dz, g + j), i = FloatVector.fromArray(S, gates, g + j);
+            FloatVector f = FloatVector.fromArray(S, gates, g + hs + j), cand = FloatVector.fromArray(S, gates, g + 2 * hs + j);
+            FloatVector dai = dct.mul(cand).mul(i.sub(i.mul(i)));
+            FloatVector daf = dct.mul(FloatVector.fromArray(S, c, prev + j)).mul(f.sub(f.mul(f)));
+            FloatVector dag = dct.mul(i).mul(cand.neg().fma(cand, FloatVector.broadcast(S, 1f)));
             dai.intoArray(dz, g + j);
             dai.intoArray(dzNext, r + j);
             daf.intoArray(dz, g + hs + j);
@@ -124,7 +118,6 @@ final class CpuRecurrentVector {
             dag.intoArray(dz, g + 2 * hs + j);
             dag.intoArray(dzNext, r + 2 * hs + j);
         }
-        return end;
     }
 
     /** GRU forward of one row's units [0, returned bound): z and r, then n and h_t. */
@@ -140,8 +133,9 @@ final class CpuRecurrentVector {
     /** A GRU gate, {@code sigmoid(x W + b_in + h U + b_rec)}, units [0, end): one call per loop as {@link #sigmoidGate}. */
     private static void gruGate(float[] gates, int g, float[] rec, int r, float[] bias, int bIn, int bRec, int end) {
         for (int j = 0; j < end; j += VL) {
-            FloatVector a = load(gates, g + j).add(load(bias, bIn + j)).add(load(rec, r + j)).add(load(bias, bRec + j));
-            sigmoid(a).intoArray(gates, g + j);
+            FloatVector a = FloatVector.fromArray(S, gates, g + j).add(FloatVector.fromArray(S, bias, bIn + j))
+                    .add(FloatVector.fromArray(S, rec, r + j)).add(FloatVector.fromArray(S, bias, bRec + j));
+            VectorMath.sigmoid(a).intoArray(gates, g + j);
         }
     }
 
@@ -150,13 +144,14 @@ final class CpuRecurrentVector {
                                   float[] h, int prev, int cur, float[] hNext, int n) {
         int gs = 3 * hs, n2 = 2 * hs;
         for (int j = 0; j < end; j += VL) {
-            FloatVector z = load(gates, g + j), rr = load(gates, g + hs + j);
-            FloatVector cand = load(rec, r + n2 + j).add(load(bias, gs + n2 + j));
-            FloatVector nn = tanh(rr.fma(cand, load(gates, g + n2 + j).add(load(bias, n2 + j))));
+            FloatVector z = FloatVector.fromArray(S, gates, g + j), rr = FloatVector.fromArray(S, gates, g + hs + j);
+            FloatVector cand = FloatVector.fromArray(S, rec, r + n2 + j).add(FloatVector.fromArray(S, bias, gs + n2 + j));
+            FloatVector pre = FloatVector.fromArray(S, gates, g + n2 + j).add(FloatVector.fromArray(S, bias, n2 + j));
+            FloatVector nn = VectorMath.tanh(rr.fma(cand, pre));
             nn.intoArray(gates, g + n2 + j);
             cand.intoArray(hCand, prev + j);
             // z h + (1 - z) n, as n + z (h - n): one rounding fewer.
-            FloatVector ht = z.fma(load(h, prev + j).sub(nn), nn);
+            FloatVector ht = z.fma(FloatVector.fromArray(S, h, prev + j).sub(nn), nn);
             ht.intoArray(h, cur + j);
             ht.intoArray(hNext, n + j);
         }
@@ -167,19 +162,27 @@ final class CpuRecurrentVector {
                            float[] dx, float[] dRec, float[] dRecNext, int r) {
         int end = S.loopBound(hs), n2 = 2 * hs;
         for (int j = 0; j < end; j += VL) {
-            FloatVector z = load(gates, g + j), nn = load(gates, g + n2 + j);
-            FloatVector dht = load(dOut, prev + j).add(load(dh, n + j));
-            FloatVector dan = dht.sub(dht.mul(z)).mul(dTanh(nn));
-            FloatVector daz = dht.mul(load(h, prev + j).sub(nn)).mul(dSigmoid(z));
+            FloatVector z = FloatVector.fromArray(S, gates, g + j), nn = FloatVector.fromArray(S, gates, g + n2 + j);
+            FloatVector dht = FloatVector.fromArray(S, dOut, prev + j).add(FloatVector.fromArray(S, dh, n + j));
+            FloatVector dan = dht.sub(dht.mul(z)).mul(nn.neg().fma(nn, FloatVector.broadcast(S, 1f)));
+            FloatVector daz = dht.mul(FloatVector.fromArray(S, h, prev + j).sub(nn)).mul(z.sub(z.mul(z)));
             dht.mul(z).intoArray(dh, n + j);
             daz.intoArray(dx, g + j);
             daz.intoArray(dRec, g + j);
             daz.intoArray(dRecNext, r + j);
             dan.intoArray(dx, g + n2 + j);
         }
+        gruResetGradients(hs, end, gates, g, hCand, prev, dx, dRec, dRecNext, r);
+        return end;
+    }
+
+    /** The GRU backward's second pass, r's gradient from n's, in a method of its own as {@link #lstmStates}. */
+    private static void gruResetGradients(int hs, int end, float[] gates, int g, float[] hCand, int prev, float[] dx, float[] dRec,
+                                          float[] dRecNext, int r) {
+        int n2 = 2 * hs;
         for (int j = 0; j < end; j += VL) {
-            FloatVector rr = load(gates, g + hs + j), dan = load(dx, g + n2 + j);
-            FloatVector dar = dan.mul(load(hCand, prev + j)).mul(dSigmoid(rr));
+            FloatVector rr = FloatVector.fromArray(S, gates, g + hs + j), dan = FloatVector.fromArray(S, dx, g + n2 + j);
+            FloatVector dar = dan.mul(FloatVector.fromArray(S, hCand, prev + j)).mul(rr.sub(rr.mul(rr)));
             FloatVector danr = dan.mul(rr);
             dar.intoArray(dx, g + hs + j);
             dar.intoArray(dRec, g + hs + j);
@@ -187,6 +190,5 @@ final class CpuRecurrentVector {
             danr.intoArray(dRec, g + n2 + j);
             danr.intoArray(dRecNext, r + n2 + j);
         }
-        return end;
     }
 }
