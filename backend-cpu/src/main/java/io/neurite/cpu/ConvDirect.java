@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * matrix did (10 floats per copy for a 10x10 output).
  * <ul>
  *   <li>forward: {@code yw[f][j] = sum over taps w[f][tap] xp[j + off[tap]]}, register tiles of
- *   8 filters by 2 vectors of columns ({@link ConvTile#tile}), then the valid columns are copied to y;</li>
+ *   8 filters by 2 vectors of columns ({@link ListedRowsTile#tile}), then the valid columns are copied to y;</li>
  *   <li>backward data: {@code T[tap][j] = sum over f w[f][tap] dyw[f][j]} with the same tile
  *   kernel (dyw is dy laid out on the wide columns, zero elsewhere), then each row of T is added
  *   onto the padded gradient at its tap's offset and the interior copied to dx;</li>
@@ -33,7 +33,7 @@ final class ConvDirect {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int VL = S.length();
     /** Rows (filters or taps) of a register tile. */
-    private static final int MR = ConvTile.MR;
+    private static final int MR = ListedRowsTile.MR;
     /** Wide columns of a register tile: two vectors. */
     private static final int NB = 2 * VL;
     /** Rows and taps of a dot-product tile: 4 x 4 vector accumulators. */
@@ -78,7 +78,7 @@ final class ConvDirect {
                 g.pad(x, b, xp, 0);
                 for (int t = 0; t < tiles; t++) {
                     for (int j0 = 0; j0 < g.wideColumns; j0 += NB) {
-                        ConvTile.tile(xp, off, g.taps, wp, t * g.taps * MR, j0, yw, t * MR * g.wideColumns, g.wideColumns);
+                        ListedRowsTile.tile(xp, off, 0, g.taps, 1, j0, wp, t * g.taps * MR, yw, t * MR * g.wideColumns + j0, g.wideColumns, GemmVector.HALVES);
                     }
                 }
                 g.narrow(yw, f, y, b);
@@ -100,7 +100,7 @@ final class ConvDirect {
                 g.widen(dy, b, f, dyw, 0);
                 for (int tt = 0; tt < tiles; tt++) {
                     for (int j0 = 0; j0 < g.wideColumns; j0 += NB) {
-                        ConvTile.tile(dyw, rows, f, wp, tt * f * MR, j0, t, tt * MR * g.wideColumns, g.wideColumns);
+                        ListedRowsTile.tile(dyw, rows, 0, f, 1, j0, wp, tt * f * MR, t, tt * MR * g.wideColumns + j0, g.wideColumns, GemmVector.HALVES);
                     }
                 }
                 Arrays.fill(dxp, 0, g.paddedLength, 0f);

@@ -95,7 +95,7 @@ final class GemmDirect {
         float[] b = g.b();
         for (int j = j0; j < full; j += NR) {
             for (int q = 0, i = ic; q < groups; q++, i += MR) {
-                tile2(steps, q * k, steps[counts + q], ap, q * k * MR, b, g.bIndex(0, j), n, tile, halves);
+                ListedRowsTile.tile(b, steps, q * k, steps[counts + q], n, g.bIndex(0, j), ap, q * k * MR, tile, 0, NR, halves);
                 GemmVector.merge(tile, g.c(), g.cOff() + i * n + j, n, Math.min(MR, i1 - i), NR, g.alpha(), g.beta());
             }
         }
@@ -221,102 +221,7 @@ final class GemmDirect {
         return s0.add(s1).reduceLanes(VectorOperators.ADD);
     }
 
-    /**
-     * {@code tile = A panel . B rows} over the count k-steps listed from {@code steps[so]}, for an
-     * MR x 2-vector tile: the j-th of them takes MR values of A from {@code ap[ao + j MR]} and row
-     * {@code steps[so + j]} of B, which starts at {@code bo + steps[so + j] ldb}.
-     */
-    private static void tile2(int[] steps, int so, int count, float[] ap, int ao, float[] b, int bo, int ldb, float[] tile,
-                              boolean halves) {
-        if (halves) {
-            half2(steps, so, count, ap, ao, b, bo, ldb, tile, 0);
-            half2(steps, so, count, ap, ao, b, bo, ldb, tile, MR / 2);
-        } else {
-            whole2(steps, so, count, ap, ao, b, bo, ldb, tile);
-        }
-    }
-
-    /** Rows [r0, r0 + 4) of {@link #tile2}'s tile, for AVX2's sixteen registers (see {@link GemmVector#HALVES}). */
-    private static void half2(int[] steps, int so, int count, float[] ap, int ao, float[] b, int bo, int ldb, float[] tile, int r0) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        for (int t = so, q = ao + r0; t < so + count; t++, q += MR) {
-            int bp = bo + steps[t] * ldb;
-            FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + VL);
-            FloatVector av = FloatVector.broadcast(S, ap[q]);
-            c00 = av.fma(b0, c00);
-            c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, ap[q + 1]);
-            c10 = av.fma(b0, c10);
-            c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, ap[q + 2]);
-            c20 = av.fma(b0, c20);
-            c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, ap[q + 3]);
-            c30 = av.fma(b0, c30);
-            c31 = av.fma(b1, c31);
-        }
-        int x = r0 * NR;
-        c00.intoArray(tile, x);
-        c01.intoArray(tile, x + VL);
-        c10.intoArray(tile, x + NR);
-        c11.intoArray(tile, x + NR + VL);
-        c20.intoArray(tile, x + 2 * NR);
-        c21.intoArray(tile, x + 2 * NR + VL);
-        c30.intoArray(tile, x + 3 * NR);
-        c31.intoArray(tile, x + 3 * NR + VL);
-    }
-
-    /** {@link #tile2} in one pass, for 512-bit vectors. */
-    private static void whole2(int[] steps, int so, int count, float[] ap, int ao, float[] b, int bo, int ldb, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
-        for (int t = so, q = ao; t < so + count; t++, q += MR) {
-            int bp = bo + steps[t] * ldb;
-            FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + VL);
-            FloatVector av = FloatVector.broadcast(S, ap[q + 0]);
-            c00 = av.fma(b0, c00);
-            c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, ap[q + 1]);
-            c10 = av.fma(b0, c10);
-            c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, ap[q + 2]);
-            c20 = av.fma(b0, c20);
-            c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, ap[q + 3]);
-            c30 = av.fma(b0, c30);
-            c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(S, ap[q + 4]);
-            c40 = av.fma(b0, c40);
-            c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(S, ap[q + 5]);
-            c50 = av.fma(b0, c50);
-            c51 = av.fma(b1, c51);
-            av = FloatVector.broadcast(S, ap[q + 6]);
-            c60 = av.fma(b0, c60);
-            c61 = av.fma(b1, c61);
-            av = FloatVector.broadcast(S, ap[q + 7]);
-            c70 = av.fma(b0, c70);
-            c71 = av.fma(b1, c71);
-        }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, VL);
-        c10.intoArray(tile, NR);
-        c11.intoArray(tile, NR + VL);
-        c20.intoArray(tile, 2 * NR);
-        c21.intoArray(tile, 2 * NR + VL);
-        c30.intoArray(tile, 3 * NR);
-        c31.intoArray(tile, 3 * NR + VL);
-        c40.intoArray(tile, 4 * NR);
-        c41.intoArray(tile, 4 * NR + VL);
-        c50.intoArray(tile, 5 * NR);
-        c51.intoArray(tile, 5 * NR + VL);
-        c60.intoArray(tile, 6 * NR);
-        c61.intoArray(tile, 6 * NR + VL);
-        c70.intoArray(tile, 7 * NR);
-        c71.intoArray(tile, 7 * NR + VL);
-    }
-
-    /** {@link #tile2} one vector wide, for the last columns: same layout, the tile's rows still NR apart. */
+    /** {@link ListedRowsTile#tile} one vector wide, for the last columns: same layout, the tile's rows still NR apart. */
     private static void tile1(int[] steps, int so, int count, float[] ap, int ao, float[] b, int bo, int ldb, float[] tile) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
         for (int t = so, q = ao; t < so + count; t++, q += MR) {

@@ -4,37 +4,41 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link ConvDirect}'s register tile, 8 rows (filters or taps) by two vectors of wide columns,
- * whose rows of B are the padded image shifted by each tap's offset. With 256-bit vectors it
- * runs as two 4-row halves, as the GEMM's tiles do ({@link GemmVector#HALVES}).
+ * The 8 x 2-vector register tile over a list of B's rows, which {@link GemmDirect} (the k-steps
+ * an 8-row group of A needs, rows of B n apart) and {@link ConvDirect} (each tap's shifted row
+ * of the padded image) share: A comes packed, 8 values a step, and B's row for step q starts at
+ * {@code bo + rows[from + q] stride}. With halves (256-bit vectors, {@link GemmVector#HALVES})
+ * it runs as two 4-row passes, whose eight accumulators fit AVX2's sixteen registers.
  */
-final class ConvTile {
+final class ListedRowsTile {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int VL = S.length();
     /** Rows of a register tile. */
     static final int MR = 8;
 
-    private ConvTile() {
+    private ListedRowsTile() {
     }
 
     /**
-     * The 8 x 2-vector register tile: {@code out[r][j0 + v] = sum over k of a[ao + k MR + r] b[off[k] + j0 + v]}
-     * for r below 8 and v below 2 vectors, rows of out ld apart from outOff.
+     * {@code out[outOff + r ld + v] = sum over q below count of a[ao + q MR + r] b[bo + rows[from + q] stride + v]}
+     * for r below 8 and v below 2 vectors.
      */
-    static void tile(float[] b, int[] off, int k, float[] a, int ao, int j0, float[] out, int outOff, int ld) {
-        if (GemmVector.HALVES) {
-            half(b, off, k, a, ao, 0, j0, out, outOff, ld);
-            half(b, off, k, a, ao, MR / 2, j0, out, outOff, ld);
+    static void tile(float[] b, int[] rows, int from, int count, int stride, int bo, float[] a, int ao, float[] out,
+                     int outOff, int ld, boolean halves) {
+        if (halves) {
+            half(b, rows, from, count, stride, bo, a, ao, 0, out, outOff, ld);
+            half(b, rows, from, count, stride, bo, a, ao, MR / 2, out, outOff, ld);
         } else {
-            whole(b, off, k, a, ao, j0, out, outOff, ld);
+            whole(b, rows, from, count, stride, bo, a, ao, out, outOff, ld);
         }
     }
 
-    /** Rows [r0, r0 + 4) of {@link #tile}, for AVX2's sixteen registers (see {@link GemmVector#HALVES}). */
-    private static void half(float[] b, int[] off, int k, float[] a, int ao, int r0, int j0, float[] out, int outOff, int ld) {
+    /** Rows [r0, r0 + 4) of {@link #tile}. */
+    private static void half(float[] b, int[] rows, int from, int count, int stride, int bo, float[] a, int ao, int r0,
+                             float[] out, int outOff, int ld) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        for (int q = 0, x = ao + r0; q < k; q++, x += MR) {
-            int o = off[q] + j0;
+        for (int q = from, x = ao + r0; q < from + count; q++, x += MR) {
+            int o = bo + rows[q] * stride;
             FloatVector b0 = FloatVector.fromArray(S, b, o), b1 = FloatVector.fromArray(S, b, o + VL);
             FloatVector w = FloatVector.broadcast(S, a[x]);
             c00 = w.fma(b0, c00);
@@ -49,7 +53,7 @@ final class ConvTile {
             c30 = w.fma(b0, c30);
             c31 = w.fma(b1, c31);
         }
-        int o = outOff + r0 * ld + j0;
+        int o = outOff + r0 * ld;
         c00.intoArray(out, o);
         c01.intoArray(out, o + VL);
         c10.intoArray(out, o + ld);
@@ -61,11 +65,12 @@ final class ConvTile {
     }
 
     /** {@link #tile} in one pass, for 512-bit vectors. */
-    private static void whole(float[] b, int[] off, int k, float[] a, int ao, int j0, float[] out, int outOff, int ld) {
+    private static void whole(float[] b, int[] rows, int from, int count, int stride, int bo, float[] a, int ao, float[] out,
+                              int outOff, int ld) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
-        for (int q = 0; q < k; q++, ao += MR) {
-            int o = off[q] + j0;
+        for (int q = from; q < from + count; q++, ao += MR) {
+            int o = bo + rows[q] * stride;
             FloatVector b0 = FloatVector.fromArray(S, b, o), b1 = FloatVector.fromArray(S, b, o + VL);
             FloatVector w = FloatVector.broadcast(S, a[ao]);
             c00 = w.fma(b0, c00);
@@ -92,7 +97,7 @@ final class ConvTile {
             c70 = w.fma(b0, c70);
             c71 = w.fma(b1, c71);
         }
-        int o = outOff + j0;
+        int o = outOff;
         c00.intoArray(out, o);
         c01.intoArray(out, o + VL);
         c10.intoArray(out, o + ld);
@@ -110,5 +115,4 @@ final class ConvTile {
         c70.intoArray(out, o + 7 * ld);
         c71.intoArray(out, o + 7 * ld + VL);
     }
-
 }
