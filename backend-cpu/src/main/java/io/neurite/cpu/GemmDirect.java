@@ -47,7 +47,7 @@ final class GemmDirect {
         GemmPack.Workspace w = GemmPack.Workspace.get();
         float[] tile = w.tile(MR * NR);
         int k = g.k();
-        int full = j0 + (j1 - j0) / NR * NR, stripAt = full + (j1 - full) / VL * VL;
+        int full = j0 + (j1 - j0) / NR * NR, stripAt = j1 - full >= VL ? full + VL : full;
         float[] strip = stripAt < j1 ? strip(g, stripAt, j1, w.b(k * VL)) : null;
         int[] steps = w.steps(GROUPS * (k + 1)), rowState = w.rowStates(k);
         Arrays.fill(rowState, 0, k, UNKNOWN);
@@ -101,9 +101,9 @@ final class GemmDirect {
         }
         for (int q = 0, i = ic; q < groups; q++, i += MR) {
             int rows = Math.min(MR, i1 - i), co = g.cOff() + i * n, count = steps[counts + q];
-            for (int j = full; j < stripAt; j += VL) {
-                tile1(steps, q * k, count, ap, q * k * MR, b, g.bIndex(0, j), n, tile);
-                GemmVector.merge(tile, g.c(), co + j, n, rows, VL, g.alpha(), g.beta());
+            if (stripAt > full) {
+                tile1(steps, q * k, count, ap, q * k * MR, b, g.bIndex(0, full), n, tile);
+                GemmVector.merge(tile, g.c(), co + full, n, rows, VL, g.alpha(), g.beta());
             }
             if (strip != null) {
                 tile1(steps, q * k, count, ap, q * k * MR, strip, 0, VL, tile);

@@ -6,13 +6,13 @@ package io.neurite.cpu;
  * into a row-major block so that inner loop stays contiguous.
  */
 final class GemmScalar implements GemmEngine {
+    /** k rows of B copied per block: keeps a block of a few hundred columns inside L2. */
+    private static final int KC = 256;
+
     @Override
     public String toString() {
         return "GemmScalar";
     }
-
-    /** k rows of B copied per block: keeps a block of a few hundred columns inside L2. */
-    private static final int KC = 256;
 
     @Override
     public int rowTile() {

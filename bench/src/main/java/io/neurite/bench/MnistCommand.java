@@ -230,9 +230,10 @@ final class MnistCommand {
     /**
      * Trains a throwaway copy of the model (its own weights and optimiser) for about the given
      * seconds, training and evaluating it in turn, so that the JIT has compiled the training step
-     * and the inference pass before they are timed, as JMH warms up before it measures. Without it the JVM is still compiling in the second and third
-     * epochs of MNIST's small default split (the MLP reached its steady speed only by the fifth),
-     * so the figure measured the compiler, not the training. Returns the seconds spent.
+     * and the inference pass before they are timed, as JMH warms up before it measures. Without
+     * it the JVM is still compiling in the second and third epochs of MNIST's small default split
+     * (the MLP reached its steady speed only by the fifth), so the figure measured the compiler,
+     * not the training. Returns the seconds spent.
      */
     private static double warmUp(double seconds, ModelFactory copy, String optName, float lr, int batch,
                                  io.neurite.data.Dataset train) throws IOException {
