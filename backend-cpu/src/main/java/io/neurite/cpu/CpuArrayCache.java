@@ -12,11 +12,17 @@ import java.util.Map;
  * gradients every step, so after the first one a step allocates nothing: no garbage for the
  * collector (whose heap growth is most of the process's resident memory), no page faults, and
  * arrays that are still in cache. A reused array is zeroed, as {@link io.neurite.device.Device#allocate}
- * promises. What is kept is capped ({@code -Dneurite.cpu.cacheMiB}, default 64 MiB, about one
- * training step of a mid-sized model); past the cap closed arrays are left to the collector.
+ * promises. What is kept is capped ({@code -Dneurite.cpu.cacheMiB}, default a quarter of the heap's
+ * maximum, at least 64 MiB); past the cap closed arrays are left to the collector. The cap is
+ * relative because a fixed one was too small for larger models: a VGG-style step at batch 128
+ * frees about 140 MiB of arrays, and with a 64 MiB cap the rest went to the collector, whose
+ * serial old generation filled with dead 12 MiB arrays (the first epoch spent 7.5 of its 26 s in
+ * pauses and the heap grew to 5.8 GiB). The cache only holds what the device's own buffers held
+ * at once, and a request the heap cannot meet empties it first ({@link CpuBuffer}).
  */
 final class CpuArrayCache {
-    private static final long CAP_BYTES = Math.max(0, Long.getLong("neurite.cpu.cacheMiB", 64)) << 20;
+    private static final long CAP_BYTES = Math.max(0, Long.getLong("neurite.cpu.cacheMiB",
+            Math.max(64, Runtime.getRuntime().maxMemory() / 4 >> 20))) << 20;
     private final Map<Long, ArrayDeque<Object>> free = new HashMap<>();
     private long cachedBytes;
     private boolean closed;
