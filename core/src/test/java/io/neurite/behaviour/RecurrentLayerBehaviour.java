@@ -60,6 +60,43 @@ public abstract class RecurrentLayerBehaviour extends DeviceSuite {
     }
 
     /**
+     * A layer given no initial state starts from zeros even when the device hands it buffers that
+     * held other values: the per-step state tensors are allocated without zeroing (their steps
+     * overwrite them) and only block 0 is cleared. The device's cache is first filled with NaN
+     * arrays of every size the layers allocate, so a block left unwritten shows as NaN.
+     */
+    @Test
+    void absentInitialStatesAreZerosWhateverTheBuffersHeld() {
+        SplittableRandom r = new SplittableRandom(11);
+        for (int gates : new int[] {4, 3, 1}) {
+            int g = gates * H;
+            Tensor x = Tensor.of(device, random(r, B * T * F, 1), B, T, F), w = Tensor.of(device, random(r, F * g, 0.6), F, g);
+            Tensor u = Tensor.of(device, random(r, H * g, 0.6), H, g);
+            Tensor b = gates == 3 ? Tensor.of(device, random(r, 2 * g, 1), 2, g) : Tensor.of(device, random(r, g, 1), g);
+            Tensor zero = Tensor.zeros(device, B, H);
+            try (Scope s = Scope.open(); var off = io.neurite.tensor.GradMode.disabled()) {
+                for (boolean sequences : new boolean[] {true, false}) {
+                    Function<Boolean, float[]> run = given -> {
+                        Tensor h0 = given ? zero : null;
+                        return (gates == 4 ? RecurrentOps.lstm(x, w, u, b, h0, h0, sequences)
+                                : gates == 3 ? RecurrentOps.gru(x, w, u, b, h0, sequences)
+                                : RecurrentOps.simpleRnn(x, w, u, b, h0, Op.TANH, 0, sequences)).toFloatArray();
+                    };
+                    float[] expected = run.apply(true);
+                    for (long n : new long[] {(T + 1L) * B * H, (long) T * B * g, (long) B * H, (long) T * B * F, (long) B * T * H,
+                            (long) B * g}) {
+                        for (int copies = 0; copies < 3; copies++) Tensor.full(device, Float.NaN, (int) n).close();
+                    }
+                    assertArrayEquals(expected, run.apply(false), "gates " + gates + ", sequences " + sequences
+                            + ": no initial state must equal zero initial states");
+                }
+            } finally {
+                for (Tensor t : new Tensor[] {x, w, u, b, zero}) t.close();
+            }
+        }
+    }
+
+    /**
      * Differentiates {@code L = sum(R * layer(x, W, U, b, states...))} for a fixed random R with
      * respect to every element of every operand, analytically and by central differences of the
      * float forward (step 1e-2, the loss summed in double), which agree to about 1e-4 here.
