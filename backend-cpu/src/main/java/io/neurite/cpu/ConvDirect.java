@@ -22,7 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
  *   kernel (dyw is dy laid out on the wide columns, zero elsewhere), then each row of T is added
  *   onto the padded gradient at its tap's offset and the interior copied to dx;</li>
  *   <li>backward filter: {@code dw[f][tap] = sum over images and j of dyw[f][j] xp[j + off[tap]]},
- *   dot products kept as per-lane partial sums across the images ({@link #dots}), whose lanes
+ *   dot products kept as per-lane partial sums across the images ({@link FilterDotTile}), whose lanes
  *   are added in order at the end.</li>
  * </ul>
  * Images are spread over the pool in contiguous runs fixed by the shape and the thread count; the
@@ -37,7 +37,7 @@ final class ConvDirect {
     /** Wide columns of a register tile: two vectors. */
     private static final int NB = 2 * VL;
     /** Rows and taps of a dot-product tile: 4 x 4 vector accumulators. */
-    private static final int DT = 4;
+    private static final int DT = FilterDotTile.DT;
     /** Taps (c kh kw) above which im2col and the packed GEMM do better. */
     private static final int MAX_TAPS = 1200;
     /** Floats of one padded image above which it no longer stays in L2 and the GEMM path does better. */
@@ -138,7 +138,8 @@ final class ConvDirect {
                     }
                     for (int ft = 0; ft < fr; ft += DT) {
                         for (int qt = 0; qt < qr; qt += DT) {
-                            dots(ds, rows, ft, dyLength, xs, off, qt, g.paddedLength, count, g.wideColumns, lanes, (ft * qr + qt * DT) * VL);
+                            FilterDotTile.dots(ds, rows, ft, dyLength, xs, off, qt, g.paddedLength, count, g.wideColumns, lanes, (ft * qr + qt * DT) * VL,
+                                    GemmVector.HALVES);
                         }
                     }
                 }
@@ -157,59 +158,6 @@ final class ConvDirect {
             for (double[] part : partial) sum += part[k];
             dw[k] = (float) sum;
         }
-    }
-
-    /**
-     * A 4 x 4 tile of dot products over len columns of each of count images, added lane by lane
-     * into the 16 vectors of lanes at lo (row i, tap k at {@code lo + (i DT + k) VL}): rows
-     * a[aOff[a0 + i]..] against b[bOff[b0 + k]..], the images aStride and bStride apart.
-     */
-    private static void dots(float[] a, int[] aOff, int a0, int aStride, float[] b, int[] bOff, int b0, int bStride,
-                             int count, int len, float[] lanes, int lo) {
-        dotsHalf(a, aOff, a0, aStride, b, bOff, b0, bStride, count, len, lanes, lo);
-        dotsHalf(a, aOff, a0 + DT / 2, aStride, b, bOff, b0, bStride, count, len, lanes, lo + DT / 2 * DT * VL);
-    }
-
-    /**
-     * Rows a0 and a0 + 1 of {@link #dots}' tile: eight accumulators, which fit AVX2's sixteen
-     * registers. The whole 4 x 4 tile's sixteen spilled there (as the GEMM's, see
-     * {@link GemmVector#HALVES}); in halves LeNet's filter gradients took 636-719 against 814-855 us
-     * (conv1) and 1,304-1,541 against 1,555-1,827 us (conv2) on one thread. The same form serves
-     * 512-bit vectors, where the product stays bound by its multiply-adds.
-     */
-    private static void dotsHalf(float[] a, int[] aOff, int a0, int aStride, float[] b, int[] bOff, int b0, int bStride,
-                                 int count, int len, float[] lanes, int lo) {
-        FloatVector s00 = FloatVector.fromArray(S, lanes, lo), s01 = FloatVector.fromArray(S, lanes, lo + VL);
-        FloatVector s02 = FloatVector.fromArray(S, lanes, lo + 2 * VL), s03 = FloatVector.fromArray(S, lanes, lo + 3 * VL);
-        FloatVector s10 = FloatVector.fromArray(S, lanes, lo + 4 * VL), s11 = FloatVector.fromArray(S, lanes, lo + 5 * VL);
-        FloatVector s12 = FloatVector.fromArray(S, lanes, lo + 6 * VL), s13 = FloatVector.fromArray(S, lanes, lo + 7 * VL);
-        for (int img = 0; img < count; img++) {
-            int a0o = aOff[a0] + img * aStride, a1o = aOff[a0 + 1] + img * aStride;
-            int b0o = bOff[b0] + img * bStride, b1o = bOff[b0 + 1] + img * bStride;
-            int b2o = bOff[b0 + 2] + img * bStride, b3o = bOff[b0 + 3] + img * bStride;
-            for (int j = 0; j < len; j += VL) {
-                FloatVector x0 = FloatVector.fromArray(S, b, b0o + j), x1 = FloatVector.fromArray(S, b, b1o + j);
-                FloatVector x2 = FloatVector.fromArray(S, b, b2o + j), x3 = FloatVector.fromArray(S, b, b3o + j);
-                FloatVector d = FloatVector.fromArray(S, a, a0o + j);
-                s00 = d.fma(x0, s00);
-                s01 = d.fma(x1, s01);
-                s02 = d.fma(x2, s02);
-                s03 = d.fma(x3, s03);
-                d = FloatVector.fromArray(S, a, a1o + j);
-                s10 = d.fma(x0, s10);
-                s11 = d.fma(x1, s11);
-                s12 = d.fma(x2, s12);
-                s13 = d.fma(x3, s13);
-            }
-        }
-        s00.intoArray(lanes, lo);
-        s01.intoArray(lanes, lo + VL);
-        s02.intoArray(lanes, lo + 2 * VL);
-        s03.intoArray(lanes, lo + 3 * VL);
-        s10.intoArray(lanes, lo + 4 * VL);
-        s11.intoArray(lanes, lo + 5 * VL);
-        s12.intoArray(lanes, lo + 6 * VL);
-        s13.intoArray(lanes, lo + 7 * VL);
     }
 
     /** {@code dst[d..d+len) += src[s..s+len)}, len a whole number of vectors. */
