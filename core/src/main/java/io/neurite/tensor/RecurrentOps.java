@@ -51,7 +51,8 @@ public final class RecurrentOps {
         return s.record(out, "lstm", new Tensor[] {x, kernel, recurrent, bias, h0, c0}, g -> {
             Tensor dOut = s.outputGradient(g);
             Tensor dh = Tensor.zeros(x.device(), s.b, s.h), dc = Tensor.zeros(x.device(), s.b, s.h);
-            Tensor dz = Tensor.zeros(x.device(), s.t, s.b, s.g), dzNext = Tensor.zeros(x.device(), s.b, s.g);
+            // each step's cell writes its block of dz and all of dzNext
+            Tensor dz = Tensor.uninitialized(x.device(), s.t, s.b, s.g), dzNext = Tensor.uninitialized(x.device(), s.b, s.g);
             Tensor ut = s.transposedRecurrent();
             for (int t = s.t - 1; t >= 0; t--) {
                 k.lstmCellBackward(s.b, s.h, t, s.gates.buffer(), cs.buffer(), dOut.buffer(), dh.buffer(), dc.buffer(),
@@ -84,8 +85,9 @@ public final class RecurrentOps {
         return s.record(out, "gru", new Tensor[] {x, kernel, recurrent, bias, h0}, g -> {
             Tensor dOut = s.outputGradient(g);
             Tensor dh = Tensor.zeros(x.device(), s.b, s.h);
-            Tensor dx = Tensor.zeros(x.device(), s.t, s.b, s.g), dRec = Tensor.zeros(x.device(), s.t, s.b, s.g);
-            Tensor dRecNext = Tensor.zeros(x.device(), s.b, s.g), ut = s.transposedRecurrent();
+            // each step's cell writes its blocks of dx and dRec and all of dRecNext
+            Tensor dx = Tensor.uninitialized(x.device(), s.t, s.b, s.g), dRec = Tensor.uninitialized(x.device(), s.t, s.b, s.g);
+            Tensor dRecNext = Tensor.uninitialized(x.device(), s.b, s.g), ut = s.transposedRecurrent();
             for (int t = s.t - 1; t >= 0; t--) {
                 k.gruCellBackward(s.b, s.h, t, s.gates.buffer(), cand.buffer(), s.hs.buffer(), dOut.buffer(), dh.buffer(),
                         dx.buffer(), dRec.buffer(), dRecNext.buffer());
@@ -231,7 +233,7 @@ public final class RecurrentOps {
          * made it twice as slow as the plain product for the row-LSTM's shapes.
          */
         Tensor transposedRecurrent() {
-            Tensor ut = Tensor.zeros(x.device(), g, h);
+            Tensor ut = Tensor.uninitialized(x.device(), g, h);
             k.copy(new int[] {h, g}, recurrent.buffer(), 0, new int[] {g, 1}, ut.buffer(), 0, new int[] {1, h});
             return ut;
         }
@@ -272,7 +274,7 @@ public final class RecurrentOps {
 
         /** The output's gradient as time-major [steps, batch, H]: zeros but the last block when only that is returned. */
         Tensor outputGradient(Tensor grad) {
-            Tensor d = Tensor.zeros(x.device(), t, b, h);
+            Tensor d = returnSequences ? Tensor.uninitialized(x.device(), t, b, h) : Tensor.zeros(x.device(), t, b, h);
             if (returnSequences) {
                 k.copy(new int[] {t, b, h}, grad.buffer(), 0, new int[] {h, t * h, 1}, d.buffer(), 0, new int[] {b * h, h, 1});
             } else {
@@ -284,7 +286,7 @@ public final class RecurrentOps {
         /** dx [batch, steps, features] = dA W^T, transposed back; null if x needs none. */
         Tensor inputGradient(Tensor dA) {
             if (!needs(x)) return null;
-            Tensor dxt = Tensor.zeros(x.device(), t, b, f), dx = Tensor.zeros(x.device(), b, t, f);
+            Tensor dxt = Tensor.uninitialized(x.device(), t, b, f), dx = Tensor.uninitialized(x.device(), b, t, f);
             k.gemm(false, true, t * b, f, g, 1, dA.buffer(), kernel.buffer(), 0, dxt.buffer());
             k.copy(new int[] {t, b, f}, dxt.buffer(), 0, new int[] {b * f, f, 1}, dx.buffer(), 0, new int[] {f, t * f, 1});
             dxt.close();
@@ -294,7 +296,7 @@ public final class RecurrentOps {
         /** dW = x^T dA over all steps and sequences at once. */
         Tensor kernelGradient(Tensor dA) {
             if (!needs(kernel)) return null;
-            Tensor dw = Tensor.zeros(x.device(), f, g);
+            Tensor dw = Tensor.uninitialized(x.device(), f, g);
             k.gemm(true, false, f, g, t * b, 1, xt.buffer(), dA.buffer(), 0, dw.buffer());
             return dw;
         }
@@ -302,7 +304,7 @@ public final class RecurrentOps {
         /** dU = H_prev^T dA, H_prev being the first steps blocks of hs. */
         Tensor recurrentGradient(Tensor dA) {
             if (!needs(recurrent)) return null;
-            Tensor du = Tensor.zeros(x.device(), h, g);
+            Tensor du = Tensor.uninitialized(x.device(), h, g);
             k.gemm(true, false, h, g, t * b, 1, hs.buffer(), dA.buffer(), 0, du.buffer());
             return du;
         }

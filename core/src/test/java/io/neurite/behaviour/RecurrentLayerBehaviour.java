@@ -83,16 +83,63 @@ public abstract class RecurrentLayerBehaviour extends DeviceSuite {
                                 : RecurrentOps.simpleRnn(x, w, u, b, h0, Op.TANH, 0, sequences)).toFloatArray();
                     };
                     float[] expected = run.apply(true);
-                    for (long n : new long[] {(T + 1L) * B * H, (long) T * B * g, (long) B * H, (long) T * B * F, (long) B * T * H,
-                            (long) B * g}) {
-                        for (int copies = 0; copies < 3; copies++) Tensor.full(device, Float.NaN, (int) n).close();
-                    }
+                    poisonCache(g);
                     assertArrayEquals(expected, run.apply(false), "gates " + gates + ", sequences " + sequences
                             + ": no initial state must equal zero initial states");
                 }
             } finally {
                 for (Tensor t : new Tensor[] {x, w, u, b, zero}) t.close();
             }
+        }
+    }
+
+    /**
+     * The gradients of every operand are the same whether or not the device's cache held NaN
+     * buffers of the sizes the backward allocates, with more units than a vector holds, so that
+     * the CPU's vector loops write their part (the gradient checks' four units take its scalar tail).
+     */
+    @Test
+    void backwardWritesEveryBufferItDoesNotZero() {
+        int h = 19;
+        SplittableRandom r = new SplittableRandom(13);
+        for (int gates : new int[] {4, 3, 1}) {
+            int g = gates * h;
+            float[][] values = {random(r, B * T * F, 1), random(r, F * g, 0.6), random(r, h * g, 0.6), random(r, (gates == 3 ? 2 : 1) * g, 1)};
+            int[][] shapes = {{B, T, F}, {F, g}, {h, g}, gates == 3 ? new int[] {2, g} : new int[] {g}};
+            float[][] first = null;
+            for (boolean poisoned : new boolean[] {false, true}) {
+                Tensor[] in = new Tensor[4];
+                for (int i = 0; i < 4; i++) in[i] = Tensor.of(device, values[i], shapes[i]).requiresGrad();
+                try (Scope s = Scope.open()) {
+                    Tensor out = gates == 4 ? RecurrentOps.lstm(in[0], in[1], in[2], in[3], null, null, true)
+                            : gates == 3 ? RecurrentOps.gru(in[0], in[1], in[2], in[3], null, true)
+                            : RecurrentOps.simpleRnn(in[0], in[1], in[2], in[3], null, Op.TANH, 0, true);
+                    if (poisoned) poisonCache(g, h);
+                    out.mul(out).sum().backward();
+                    float[][] grads = new float[4][];
+                    for (int i = 0; i < 4; i++) grads[i] = in[i].grad().toFloatArray();
+                    if (first == null) first = grads;
+                    else for (int i = 0; i < 4; i++) assertArrayEquals(first[i], grads[i], "gates " + gates + ", operand " + i);
+                } finally {
+                    for (Tensor t : in) t.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * Leaves NaN-filled buffers of every size a recurrent layer of G gate units allocates in the
+     * device's cache, for the layer's next buffers of those sizes: one it does not write whole then
+     * shows as NaN.
+     */
+    private void poisonCache(int g) {
+        poisonCache(g, H);
+    }
+
+    private void poisonCache(int g, int h) {
+        for (long n : new long[] {(T + 1L) * B * h, (long) T * B * g, (long) B * h, (long) T * B * F, (long) B * T * h, (long) B * g,
+                (long) g * h, (long) F * g}) {
+            for (int copies = 0; copies < 3; copies++) Tensor.full(device, Float.NaN, (int) n).close();
         }
     }
 
@@ -115,6 +162,7 @@ public abstract class RecurrentLayerBehaviour extends DeviceSuite {
             int outSize = (int) layer.apply(in).size();
             float[] weights = random(r, outSize, 1);
             Tensor out = layer.apply(in);
+            poisonCache(gates * H); // the backward's buffers that start uninitialized must be written whole
             out.mul(Tensor.of(device, weights, out.shape())).sum().backward();
             for (int i = 0; i < in.length; i++) {
                 float[] analytic = in[i].grad().toFloatArray();
