@@ -17,8 +17,11 @@ import java.util.Map;
  * relative because a fixed one was too small for larger models: a VGG-style step at batch 128
  * frees about 140 MiB of arrays, and with a 64 MiB cap the rest went to the collector, whose
  * serial old generation filled with dead 12 MiB arrays (the first epoch spent 7.5 of its 26 s in
- * pauses and the heap grew to 5.8 GiB). The cache only holds what the device's own buffers held
- * at once, and a request the heap cannot meet empties it first ({@link CpuBuffer}).
+ * pauses and the heap grew to 5.8 GiB). A repeating workload keeps in each size what its buffers
+ * of that size held at once; one whose sizes keep changing can fill the cap with sizes it does not
+ * ask for again (a cap of twice the most bytes held at once was tried: it let VGG's first steps
+ * drop arrays to the collector, and its heap peaked at 1,082 instead of 653 MiB). A request the
+ * heap cannot meet empties the cache first ({@link CpuBuffer}).
  */
 final class CpuArrayCache {
     private static final long CAP_BYTES = Math.max(0, Long.getLong("neurite.cpu.cacheMiB",
