@@ -3,7 +3,8 @@ package io.neurite.cpu;
 import io.neurite.device.DType;
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -18,17 +19,30 @@ import java.util.Map;
  * frees about 140 MiB of arrays, and with a 64 MiB cap the rest went to the collector, whose
  * serial old generation filled with dead 12 MiB arrays (the first epoch spent 7.5 of its 26 s in
  * pauses and the heap grew to 5.8 GiB). A repeating workload keeps in each size what its buffers
- * of that size held at once; one whose sizes keep changing can fill the cap with sizes it does not
- * ask for again (a cap of twice the most bytes held at once was tried: it let VGG's first steps
- * drop arrays to the collector, and its heap peaked at 1,082 instead of 653 MiB). A request the
- * heap cannot meet empties the cache first ({@link CpuBuffer}).
+ * of that size held at once. When an array would take the cache past its cap, the sizes asked for
+ * least recently are dropped to make room, so a workload whose sizes keep changing keeps its
+ * recent ones rather than the first ones that filled the cap (a cap of twice the most bytes held at
+ * once was tried instead: it let VGG's first steps drop arrays to the collector, and its heap peaked
+ * at 1,082 instead of 653 MiB). A request the heap cannot meet empties the cache first
+ * ({@link CpuBuffer}).
  */
 final class CpuArrayCache {
     private static final long CAP_BYTES = Math.max(0, Long.getLong("neurite.cpu.cacheMiB",
             Math.max(64, Runtime.getRuntime().maxMemory() / 4 >> 20))) << 20;
-    private final Map<Long, ArrayDeque<Object>> free = new HashMap<>();
+    /** Free arrays by size, least recently asked for first (access order). */
+    private final Map<Long, ArrayDeque<Object>> free = new LinkedHashMap<>(16, 0.75f, true);
+    private final long capBytes;
     private long cachedBytes;
     private boolean closed;
+
+    CpuArrayCache() {
+        this(CAP_BYTES);
+    }
+
+    /** A cache holding at most capBytes (tests). */
+    CpuArrayCache(long capBytes) {
+        this.capBytes = capBytes;
+    }
 
     /** A float[] (FLOAT32) or int[] (INT32) of the given length, zero-filled if asked. */
     Object take(DType dtype, int length, boolean zeroed) {
@@ -49,12 +63,28 @@ final class CpuArrayCache {
         return a;
     }
 
-    /** Keeps a closed buffer's array for reuse, unless the cache is full. */
+    /**
+     * Keeps a closed buffer's array for reuse, first dropping the arrays of the sizes asked for
+     * least recently if it would not fit; an array larger than the whole cap is not kept.
+     */
     synchronized void give(DType dtype, Object array) {
         int length = array instanceof float[] f ? f.length : ((int[]) array).length;
-        if (closed || length == 0 || cachedBytes + 4L * length > CAP_BYTES) return;
-        free.computeIfAbsent(key(dtype, length), k -> new ArrayDeque<>()).push(array);
-        cachedBytes += 4L * length;
+        long bytes = 4L * length, key = key(dtype, length);
+        if (closed || length == 0 || bytes > capBytes) return;
+        for (Iterator<Map.Entry<Long, ArrayDeque<Object>>> it = free.entrySet().iterator(); cachedBytes + bytes > capBytes && it.hasNext(); ) {
+            Map.Entry<Long, ArrayDeque<Object>> e = it.next();
+            if (e.getKey() == key) continue;
+            cachedBytes -= 4L * (e.getKey() >>> 1) * e.getValue().size();
+            it.remove();
+        }
+        if (cachedBytes + bytes > capBytes) return;
+        free.computeIfAbsent(key, k -> new ArrayDeque<>()).push(array);
+        cachedBytes += bytes;
+    }
+
+    /** The bytes of the arrays the cache holds. */
+    synchronized long cachedBytes() {
+        return cachedBytes;
     }
 
     /** Drops every cached array (the heap ran short); later closed arrays are cached again. */
