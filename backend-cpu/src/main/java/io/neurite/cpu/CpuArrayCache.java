@@ -19,8 +19,8 @@ import java.util.Map;
  * frees about 140 MiB of arrays, and with a 64 MiB cap the rest went to the collector, whose
  * serial old generation filled with dead 12 MiB arrays (the first epoch spent 7.5 of its 26 s in
  * pauses and the heap grew to 5.8 GiB). A repeating workload keeps in each size what its buffers
- * of that size held at once. When an array would take the cache past its cap, the sizes asked for
- * least recently are dropped to make room, so a workload whose sizes keep changing keeps its
+ * of that size held at once. When an array would take the cache past its cap, the sizes used
+ * least recently (taken or given back) are dropped to make room, so a workload whose sizes keep changing keeps its
  * recent ones rather than the first ones that filled the cap (a cap of twice the most bytes held at
  * once was tried instead: it let VGG's first steps drop arrays to the collector, and its heap peaked
  * at 1,082 instead of 653 MiB). A request the heap cannot meet empties the cache first
@@ -29,7 +29,7 @@ import java.util.Map;
 final class CpuArrayCache {
     private static final long CAP_BYTES = Math.max(0, Long.getLong("neurite.cpu.cacheMiB",
             Math.max(64, Runtime.getRuntime().maxMemory() / 4 >> 20))) << 20;
-    /** Free arrays by size, least recently asked for first (access order). */
+    /** Free arrays by size, least recently used (taken or given back) first: access order. */
     private final Map<Long, ArrayDeque<Object>> free = new LinkedHashMap<>(16, 0.75f, true);
     private final long capBytes;
     private long cachedBytes;
@@ -64,8 +64,8 @@ final class CpuArrayCache {
     }
 
     /**
-     * Keeps a closed buffer's array for reuse, first dropping the arrays of the sizes asked for
-     * least recently if it would not fit; an array larger than the whole cap is not kept.
+     * Keeps a closed buffer's array for reuse, first dropping the arrays of the sizes used least
+     * recently if it would not fit; an array larger than the whole cap is not kept.
      */
     synchronized void give(DType dtype, Object array) {
         int length = array instanceof float[] f ? f.length : ((int[]) array).length;

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import io.neurite.device.DType;
 import org.junit.jupiter.api.Test;
 
-/** The array cache at its cap: the sizes asked for least recently make room, and nothing larger than the cap is kept. */
+/** The array cache at its cap: the sizes used least recently (taken or given back) make room, and nothing larger than the cap is kept. */
 class CpuArrayCacheTest {
     @Test
-    void aFullCacheDropsTheSizesAskedForLeastRecently() {
+    void aFullCacheDropsTheSizesUsedLeastRecently() {
         CpuArrayCache cache = new CpuArrayCache(400); // 100 floats
         float[] a = new float[30], b = new float[30], c = new float[50];
         cache.give(DType.FLOAT32, a);
@@ -28,7 +28,7 @@ class CpuArrayCacheTest {
     }
 
     @Test
-    void theSizeAskedForMostRecentlyIsKept() {
+    void theSizeUsedMostRecentlyIsKept() {
         CpuArrayCache cache = new CpuArrayCache(400);
         float[] x = new float[40], y = new float[40], z = new float[40];
         cache.give(DType.FLOAT32, x); // size 40
