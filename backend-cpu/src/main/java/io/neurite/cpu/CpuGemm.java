@@ -127,7 +127,7 @@ final class CpuGemm {
         if (!direct && (rowTiles >= 4 * Parallel.THREADS || rowTiles >= colTiles)) {
             engine.packedByRows(g);
         } else if (direct && (rowTiles > colTiles || ROW_SPLIT && rowTiles >= 2 * Parallel.THREADS)) {
-            Parallel.forRange(rowTiles, 1, (from, to) -> engine.direct(p, from * rt, Math.min(m, to * rt), 0, n));
+            engine.directByRows(p);
         } else {
             Parallel.forRange(colTiles, 1, (from, to) -> compute(engine, p, direct, 0, m, from * ct, Math.min(n, to * ct)));
         }

@@ -44,6 +44,24 @@ final class GemmDirect {
      * layer, more than a Zen 2 core's 512 KiB L2) came from L3 for each group.
      */
     static void direct(GemmArgs g, int i0, int i1, int j0, int j1, boolean halves) {
+        direct(g, i0, i1, j0, j1, halves, byPairs(g, j0, j1));
+    }
+
+    /**
+     * Whether columns [j0, j1) of the product go through {@link GemmPairs}: op(A) has zero steps
+     * to skip and B's columns are finite, so any step may be skipped. Threads that share a
+     * product decide once for all of them (the check reads all of those columns of B).
+     */
+    static boolean byPairs(GemmArgs g, int j0, int j1) {
+        return GemmPairs.ENABLED && j1 - j0 >= VL && skipsSteps(g) && finiteRows(g, 0, g.k(), j0, j1);
+    }
+
+    /** {@link #direct(GemmArgs, int, int, int, int, boolean)} with the pair path decided by {@link #byPairs}. */
+    static void direct(GemmArgs g, int i0, int i1, int j0, int j1, boolean halves, boolean pairs) {
+        if (pairs) {
+            GemmPairs.direct(g, i0, i1, j0, j1);
+            return;
+        }
         GemmPack.Workspace w = GemmPack.Workspace.get();
         float[] tile = w.tile(MR * NR);
         int k = g.k();
@@ -186,11 +204,15 @@ final class GemmDirect {
      * uncompiled is a hundred times slower.
      */
     private static void checkRows(GemmArgs g, int j0, int j1, int[] rowState) {
-        int k = g.k(), len = j1 - j0;
+        boolean all = finiteRows(g, 0, g.k(), j0, j1);
+        for (int q = 0; q < g.k(); q++) rowState[q] = all || finiteRows(g, q, q + 1, j0, j1) ? FINITE : NOT_FINITE;
+    }
+
+    /** Whether rows [p0, p1) of op(B) are finite in columns [j0, j1). */
+    private static boolean finiteRows(GemmArgs g, int p0, int p1, int j0, int j1) {
         float sum = 0f;
-        for (int p = 0; p < k; p += 4) sum += fourRows(g.b(), g, p, Math.min(k, p + 4), j0, len);
-        boolean all = sum == 0f;
-        for (int q = 0; q < k; q++) rowState[q] = all || fourRows(g.b(), g, q, q + 1, j0, len) == 0f ? FINITE : NOT_FINITE;
+        for (int p = p0; p < p1; p += 4) sum += fourRows(g.b(), g, p, Math.min(p1, p + 4), j0, j1 - j0);
+        return sum == 0f;
     }
 
     /**

@@ -20,6 +20,15 @@ interface GemmEngine {
     void direct(GemmArgs g, int i0, int i1, int j0, int j1);
 
     /**
+     * The direct path on all of C with bands of rows spread over {@link Parallel}'s threads. An
+     * engine may override it to decide once for all the bands what each would check alone.
+     */
+    default void directByRows(GemmArgs g) {
+        int rt = rowTile(), m = g.m(), n = g.n();
+        Parallel.forRange((m + rt - 1) / rt, 1, (from, to) -> direct(g, from * rt, Math.min(m, to * rt), 0, n));
+    }
+
+    /**
      * Whether the direct path would skip work on this product (zero steps in A's first row
      * group); such products stay on one thread. False unless the engine skips zeros.
      */

@@ -228,12 +228,17 @@ final class GemmVector implements GemmEngine {
      * so no vector value lives across a branch.
      */
     static void merge(float[] tile, float[] c, int co, int ldc, int rows, int cols, float alpha, float beta) {
-        if (cols == NR && alpha == 1 && beta == 0) {
-            for (int r = 0; r < rows; r++, co += ldc) System.arraycopy(tile, r * NR, c, co, NR);
+        merge(tile, 0, NR, c, co, ldc, rows, cols, alpha, beta);
+    }
+
+    /** {@link #merge} from a tile whose rows are ld apart, starting at its column t0. */
+    static void merge(float[] tile, int t0, int ld, float[] c, int co, int ldc, int rows, int cols, float alpha, float beta) {
+        if (alpha == 1 && beta == 0) {
+            for (int r = 0; r < rows; r++, co += ldc) System.arraycopy(tile, t0 + r * ld, c, co, cols);
             return;
         }
         int whole = cols / VL * VL;
-        for (int r = 0, t = 0; r < rows; r++, co += ldc, t += NR) {
+        for (int r = 0, t = t0; r < rows; r++, co += ldc, t += ld) {
             if (beta == 0) {
                 for (int v = 0; v < whole; v += VL) FloatVector.fromArray(S, tile, t + v).mul(alpha).intoArray(c, co + v);
                 for (int x = whole; x < cols; x++) c[co + x] = alpha * tile[t + x];
@@ -257,5 +262,13 @@ final class GemmVector implements GemmEngine {
     @Override
     public void direct(GemmArgs g, int i0, int i1, int j0, int j1) {
         GemmDirect.direct(g, i0, i1, j0, j1, halves);
+    }
+
+    /** The bands share one decision on {@link GemmPairs}, whose check reads all of B. */
+    @Override
+    public void directByRows(GemmArgs g) {
+        int m = g.m(), n = g.n();
+        boolean pairs = GemmDirect.byPairs(g, 0, n);
+        Parallel.forRange((m + MR - 1) / MR, 1, (from, to) -> GemmDirect.direct(g, from * MR, Math.min(m, to * MR), 0, n, halves, pairs));
     }
 }

@@ -77,9 +77,15 @@ public abstract class Device implements AutoCloseable {
 
     /** Allocates a float32 buffer holding a copy of data. */
     public final Buffer upload(float[] data) {
-        Buffer b = allocate(DType.FLOAT32, data.length, false);
+        return upload(data, 0, data.length);
+    }
+
+    /** Allocates a float32 buffer holding a copy of {@code data[offset .. offset + count)}. */
+    public final Buffer upload(float[] data, int offset, int count) {
+        java.util.Objects.checkFromIndexSize(offset, count, data.length);
+        Buffer b = allocate(DType.FLOAT32, count, false);
         try {
-            b.copyFrom(data);
+            b.copyFrom(data, offset, 0, count);
         } catch (RuntimeException e) {
             b.close(); // the device closed under another thread, say: the half-made buffer must not leak
             throw e;

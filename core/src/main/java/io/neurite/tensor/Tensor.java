@@ -81,6 +81,19 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(device, shape, device.upload(data), true);
     }
 
+    /**
+     * A float tensor holding a copy of the shape's size of data from offset on: a slice of a larger
+     * array (a batch of consecutive samples of a dataset) without copying it out first.
+     */
+    public static Tensor ofRange(Device device, float[] data, int offset, int... shape) {
+        long size = size(shape);
+        if (offset < 0 || size > data.length - (long) offset) {
+            throw new IllegalArgumentException("Tensor.ofRange: " + size + " values of shape " + java.util.Arrays.toString(shape)
+                    + " from offset " + offset + " run past the end of " + data.length);
+        }
+        return new Tensor(device, shape, device.upload(data, offset, (int) size), true);
+    }
+
     /** An int32 tensor (labels, indices) holding a copy of data. */
     public static Tensor of(Device device, int[] data, int... shape) {
         checkSize(data.length, shape);

@@ -79,6 +79,30 @@ public abstract class ModelApiBehaviour extends DeviceSuite {
         }
     }
 
+    /**
+     * An evaluation's batches are uploaded straight from the dataset's features (consecutive
+     * samples, no staging copy): in batches of 8 and a last one of 5 it scores what one batch of
+     * all 37 does, and a tensor made from a slice holds that slice.
+     */
+    @Test
+    void evaluationBatchesFromTheDatasetScoreAsOneWholeBatch() {
+        Dataset data = CheckpointFixtures.patterns(37, 21);
+        try (Model m = CheckpointFixtures.mlp().build(device, 9); SGD sgd = new SGD(0.1f)) {
+            Trainer t = new Trainer(m, sgd, Loss.sparseCategoricalCrossentropy().fromLogits()).output(quiet());
+            t.fit(data, new FitOptions().batchSize(8).epochs(2).verbose(0));
+            var batches = t.evaluate(data, 8);
+            var whole = t.evaluate(data, 37);
+            assertEquals(whole.get("loss"), batches.get("loss"), 1e-5, "loss, batches of 8 against one of 37");
+            assertEquals(whole.get("accuracy"), batches.get("accuracy"), "accuracy");
+        }
+        float[] v = {1, 2, 3, 4, 5, 6, 7};
+        try (Tensor slice = Tensor.ofRange(device, v, 2, 2, 2)) {
+            assertArrayEquals(new float[] {3, 4, 5, 6}, slice.toFloatArray());
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> Tensor.ofRange(device, v, 4, 2, 2));
+        assertEquals("Tensor.ofRange: 4 values of shape [2, 2] from offset 4 run past the end of 7", e.getMessage());
+    }
+
     @Test
     void lenetHasKerasParameterCountsAndASummary() {
         try (Model m = new Sequential(Input.of(1, 28, 28), new Conv2d(6, 5).padding("same").activation("relu"), new MaxPooling2d(2),
