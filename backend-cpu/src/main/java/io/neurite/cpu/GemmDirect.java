@@ -48,12 +48,13 @@ final class GemmDirect {
     }
 
     /**
-     * Whether columns [j0, j1) of the product go through {@link GemmPairs}: op(A) has zero steps
-     * to skip and B's columns are finite, so any step may be skipped. Threads that share a
-     * product decide once for all of them (the check reads all of those columns of B).
+     * Whether columns [j0, j1) of the product go through {@link GemmPairs}: op(A) is sparse enough
+     * that pairs save work ({@link GemmPairs#pay}) and B's columns are finite, so any step may be
+     * skipped. Threads that share a product decide once for all of them (the check reads all of
+     * those columns of B).
      */
     static boolean byPairs(GemmArgs g, int j0, int j1) {
-        return GemmPairs.ENABLED && j1 - j0 >= VL && skipsSteps(g) && finiteRows(g, 0, g.k(), j0, j1);
+        return GemmPairs.ENABLED && j1 - j0 >= VL && GemmPairs.pay(g) && finiteRows(g, 0, g.k(), j0, j1);
     }
 
     /** {@link #direct(GemmArgs, int, int, int, int, boolean)} with the pair path decided by {@link #byPairs}. */
