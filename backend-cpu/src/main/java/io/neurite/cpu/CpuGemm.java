@@ -55,6 +55,20 @@ final class CpuGemm {
      */
     private static final long DIRECT_FLOATS = Long.getLong("neurite.cpu.gemmDirectFloats", 1L << 18);
     /**
+     * From this many rows a product whose operands fit {@link #DIRECT_FLOATS} but whose B rows are
+     * a multiple of 256 floats apart is packed all the same, unless op(A) has zero steps to skip:
+     * the direct path walks B's rows, and rows 1 KiB apart fall into a quarter or less of L1's sets
+     * (64 sets of 64 bytes, 4 KiB a way), so a column tile's k rows are evicted before their next
+     * use and come from L2 at every step; packed, B is contiguous, and packing it once serves
+     * enough row tiles to pay. On a 2-core Zen 2, two threads: the row-LSTM's inference step
+     * (256 x 512 x 128) ran at 70-115 GFLOP/s packed against 45-60 direct, its input projection
+     * (7,168 x 512 x 28) at 48-51 against 34-37 (inference 11,400-13,100 against 8,900-10,600
+     * images/s); the GRU's step (n = 384, B's rows spread over more sets) the same either way
+     * and its inference slower packed, and products of 64 rows the same.
+     * {@code -Dneurite.cpu.gemmPackedRows=0} turns it off.
+     */
+    private static final int PACKED_ROWS = Integer.getInteger("neurite.cpu.gemmPackedRows", 128);
+    /**
      * Whether a direct product with at least two row tiles per thread is split by rows even when
      * it has more column tiles: split by columns, each thread packed all of A for its half of the
      * columns. On a 2-core Zen 2 the LSTM's backward step (64 x 128 x 512) took 129-167 us split
@@ -114,8 +128,8 @@ final class CpuGemm {
             return;
         }
         long work = (long) m * n * k;
-        boolean direct = work < SMALL || m < DIRECT_ROWS || (long) m * k + (long) k * n <= DIRECT_FLOATS
-                || sparseRows(engine, g);
+        boolean fits = (long) m * k + (long) k * n <= DIRECT_FLOATS && (PACKED_ROWS <= 0 || m < PACKED_ROWS || n % 256 != 0);
+        boolean direct = work < SMALL || m < DIRECT_ROWS || fits || sparseRows(engine, g);
         if (direct && g.tb()) g = GemmPack.untransposeB(g);
         GemmArgs p = g;
         if (work < SMALL || work < (direct ? PARALLEL_DIRECT : PARALLEL) || direct && work < PARALLEL_SPARSE && engine.skipsSteps(g)) {
