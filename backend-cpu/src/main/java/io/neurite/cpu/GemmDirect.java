@@ -22,6 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
  * background: in a batch of MNIST digits 54% of the steps of the first layer's product and 61% of
  * its weight gradient's are all zero across a tile's rows. The list of steps is built once per
  * row group and serves every column tile; when nothing is skipped the kernels walk 0..k-1.
+ * Products one to two vectors wide go to {@link GemmNarrow}, sparse ones where pairs of rows skip
+ * more to {@link GemmPairs}.
  */
 final class GemmDirect {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -54,11 +56,15 @@ final class GemmDirect {
      * those columns of B).
      */
     static boolean byPairs(GemmArgs g, int j0, int j1) {
-        return GemmPairs.ENABLED && j1 - j0 >= VL && GemmPairs.pay(g) && finiteRows(g, 0, g.k(), j0, j1);
+        return GemmPairs.ENABLED && j1 - j0 >= VL && !GemmNarrow.fits(j0, j1) && GemmPairs.pay(g) && finiteRows(g, 0, g.k(), j0, j1);
     }
 
     /** {@link #direct(GemmArgs, int, int, int, int, boolean)} with the pair path decided by {@link #byPairs}. */
     static void direct(GemmArgs g, int i0, int i1, int j0, int j1, boolean halves, boolean pairs) {
+        if (GemmNarrow.fits(j0, j1)) {
+            GemmNarrow.direct(g, i0, i1, j0, j1);
+            return;
+        }
         if (pairs) {
             GemmPairs.direct(g, i0, i1, j0, j1);
             return;

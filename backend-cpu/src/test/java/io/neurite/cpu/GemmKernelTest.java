@@ -27,6 +27,7 @@ class GemmKernelTest {
         {129, 97, 33}, // partial tiles in both directions
         {2, 3, 2}, {5, 7, 9}, {13, 21, 5}, {31, 40, 50}, // narrower than a vector; one vector plus a strip
         {32, 200, 784}, {784, 200, 32}, // MNIST's dense layer and its weight gradient (cache-resident, direct)
+        {7, 10, 200}, {256, 10, 84}, {5, 8, 3}, {6, 12, 31}, {33, 16, 9}, {3, 32, 5}, // one to two vectors wide (GemmNarrow)
     };
 
     @Test
