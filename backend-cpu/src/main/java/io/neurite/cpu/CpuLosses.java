@@ -29,8 +29,9 @@ final class CpuLosses {
                                     float[] loss, float[] grad, float gradScale) {
         if (labels != null) checkLabels(rows, cols, labels);
         Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(1, cols)), (from, to) -> {
+            float[] scratch = grad == null ? new float[cols] : null;
             for (int r = from; r < to; r++) {
-                loss[r] = (float) crossEntropyRow(r, cols, logits, labels == null ? -1 : labels[r], targets, grad, gradScale);
+                loss[r] = (float) crossEntropyRow(r, cols, logits, labels == null ? -1 : labels[r], targets, grad, gradScale, scratch);
             }
         });
     }
@@ -48,21 +49,26 @@ final class CpuLosses {
 
     /**
      * One row's loss, writing its gradient when grad is not null. The target of column j is
-     * targets[r, j] when targets is given, else 1 at the label and 0 elsewhere.
+     * targets[r, j] when targets is given, else 1 at the label and 0 elsewhere. The shifted
+     * exponentials are the softmax's ({@link ElementwiseMath#expShifted}, vectorised; summed in
+     * double), written to the gradient's row (or scratch) and divided by their sum there: a double
+     * {@link Math#exp} per logit, twice with a gradient, was 4% of MNIST's MLP inference.
      */
-    private static double crossEntropyRow(int r, int cols, float[] x, int label, float[] targets, float[] grad, float gradScale) {
+    private static double crossEntropyRow(int r, int cols, float[] x, int label, float[] targets, float[] grad, float gradScale,
+                                          float[] scratch) {
         int off = r * cols;
-        double max = Double.NEGATIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j < cols; j++) max = Math.max(max, x[off + j]);
-        double sum = 0;
-        for (int j = 0; j < cols; j++) sum += Math.exp(x[off + j] - max);
+        float[] e = grad != null ? grad : scratch;
+        int eo = grad != null ? off : 0;
+        double sum = ElementwiseMath.expShifted(x, off, cols, max, e, eo);
         double logSumExp = max + Math.log(sum);
         double loss = 0;
         for (int j = 0; j < cols; j++) {
             double t = targets != null ? targets[off + j] : (j == label ? 1 : 0);
             // t = 0 is skipped so that a -inf logit with no target weight adds 0, not 0 * inf.
             if (t != 0) loss += t * (logSumExp - x[off + j]);
-            if (grad != null) grad[off + j] = (float) ((Math.exp(x[off + j] - logSumExp) - t) * gradScale);
+            if (grad != null) grad[off + j] = (float) ((e[eo + j] / sum - t) * gradScale);
         }
         return loss;
     }
