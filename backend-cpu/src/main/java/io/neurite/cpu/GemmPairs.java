@@ -41,20 +41,35 @@ final class GemmPairs {
     }
 
     /**
-     * Whether pairs pay on this product: over op(A)'s first 8 rows, the steps its pairs need
-     * must be under three quarters of those the group of 8 needs, since a pair's step runs about
-     * a quarter slower than a group's share of one (dense A through both: 35 against 45 GFLOP/s
-     * on Zen 2). MNIST's images qualify (30% against 46%); activations with zeros spread evenly
-     * (ReLU's half, say: 75% against all) stay with the groups.
+     * Whether pairs pay on this product: over op(A)'s first group of 8 rows and its middle one,
+     * the steps their pairs need must be under three quarters of those the groups need, since a
+     * pair's step runs about a quarter slower than a group's share of one (dense A through both:
+     * 35 against 45 GFLOP/s on Zen 2). MNIST's images qualify (30% against 46%);
+     * activations with zeros spread evenly (ReLU's half, say: 75% against all) stay with the
+     * groups. The middle group too, because a row-LSTM's first rows are every image's top pixel
+     * row, all zero: its input projection (7,168 x 512 x 28) took 3.3-3.9 ms by pairs against
+     * 4.2-4.4 by groups.
      */
     static boolean pay(GemmArgs g) {
-        int rows = Math.min(GemmPack.MR, g.m()), k = g.k();
+        int m = g.m(), rows = Math.min(GemmPack.MR, m);
         if (rows < 2) return GemmDirect.skipsSteps(g);
+        long pairSteps = 0, groupSteps = 0;
+        for (int at : m >= 2 * rows ? new int[] {0, (m - rows) / 2} : new int[] {0}) {
+            long[] steps = steps(g, at, rows);
+            pairSteps += steps[0];
+            groupSteps += steps[1];
+        }
+        // rows / 2 pairs share the work a group does alone
+        return 4 * pairSteps < 3 * groupSteps * (rows / 2);
+    }
+
+    /** The steps the pairs of rows [i, i + rows) need in all, and the steps their group needs. */
+    private static long[] steps(GemmArgs g, int i, int rows) {
         float[] a = g.a();
         long pairSteps = 0, groupSteps = 0;
-        for (int p = 0; p < k; p++) {
+        for (int p = 0; p < g.k(); p++) {
             int group = 0;
-            for (int r = 0; r + 1 < rows; r += 2) {
+            for (int r = i; r + 1 < i + rows; r += 2) {
                 int pair = Float.floatToRawIntBits(a[g.aIndex(r, p)]) | Float.floatToRawIntBits(a[g.aIndex(r + 1, p)]);
                 int kept = (pair << 1) == 0 ? 0 : 1;
                 pairSteps += kept;
@@ -62,8 +77,7 @@ final class GemmPairs {
             }
             groupSteps += group;
         }
-        // rows / 2 pairs share the work the group does alone
-        return 4 * pairSteps < 3 * groupSteps * (rows / 2);
+        return new long[] {pairSteps, groupSteps};
     }
 
     /** Rows [i0, i1) by columns [j0, j1) of C, at least VL wide, B not transposed and finite in those columns. */

@@ -40,6 +40,10 @@ class GemmPairsTest {
         for (int i = 0; i < m; i++) a[i * k] = 0f;
         assertTrue(GemmDirect.byPairs(new GemmArgs(false, false, m, n, k, 1f, a, 0, b, 0, 0f, c, 0), 0, n), "sparse A, finite B");
         assertFalse(GemmDirect.byPairs(new GemmArgs(false, false, m, n, k, 1f, random(3, m * k), 0, b, 0, 0f, c, 0), 0, n), "dense A");
+        // the first rows all zero (a row-LSTM's top pixel rows), the rest sparse: the middle rows decide
+        float[] topZero = sparse(5, m * k);
+        java.util.Arrays.fill(topZero, 0, 8 * k, 0f);
+        assertTrue(GemmDirect.byPairs(new GemmArgs(false, false, m, n, k, 1f, topZero, 0, b, 0, 0f, c, 0), 0, n), "zero first rows");
         // half the steps zero in every row: the groups of 8 skip them as well, pairs would save nothing
         float[] striped = random(4, m * k);
         for (int x = 0; x < striped.length; x += 2) striped[x] = 0f;
