@@ -60,11 +60,11 @@ final class CpuGemm {
      * the direct path walks B's rows, and rows 1 KiB apart fall into a quarter or less of L1's sets
      * (64 sets of 64 bytes, 4 KiB a way), so a column tile's k rows are evicted before their next
      * use and come from L2 at every step; packed, B is contiguous, and packing it once serves
-     * enough row tiles to pay. On a 2-core Zen 2, two threads: the row-LSTM's inference step
-     * (256 x 512 x 128) ran at 70-115 GFLOP/s packed against 45-60 direct, its input projection
-     * (7,168 x 512 x 28) at 48-51 against 34-37 (inference 11,400-13,100 against 8,900-10,600
-     * images/s); the GRU's step (n = 384, B's rows spread over more sets) the same either way
-     * and its inference slower packed, and products of 64 rows the same.
+     * enough row tiles to pay. On a 2-core Zen 2, two threads, dense random operands: the
+     * row-LSTM's inference step (256 x 512 x 128) ran at 70-115 GFLOP/s packed against 45-60
+     * direct (its inference at 11,400-13,100 against 8,900-10,600 images/s), a 7,168 x 512 x 28
+     * product at 48-51 against 34-37, the GRU's step (n = 384, B's rows spread over more sets)
+     * about the same either way (so it stays direct), and products of 64 rows the same.
      * {@code -Dneurite.cpu.gemmPackedRows=0} turns it off.
      */
     private static final int PACKED_ROWS = Integer.getInteger("neurite.cpu.gemmPackedRows", 128);
