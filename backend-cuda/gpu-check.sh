@@ -29,8 +29,10 @@
 #      fails at once; bench devices and the cpu:0 run pass.
 #   3. bench gemm --n 4096 beside torch.matmul, TF32 off then on: cuBLAS (libcublas.so.13 from
 #      PyTorch's nvidia/cublas/lib), then with -Dneurite.cuda.tf32=true; Neurite's own PTX kernels
-#      (-Dneurite.cuda.blas=own), and the tiled one alone (-Dneurite.cuda.gemm=tiled). The own
-#      kernels have no TF32 variant yet, so TF32 on changes only the cuBLAS path.
+#      (-Dneurite.cuda.blas=own), the same with TF32 on (gemm_tf32: mma.sync on tensor cores), and
+#      the tiled one alone (-Dneurite.cuda.gemm=tiled); then CudaTf32GemmTest, gemm_tf32's results
+#      against the TF32-rounded product on cuda:0 (-Dneurite.cuda.gemm=tf32 -Dneurite.cuda.blas=own),
+#      its JUnit XML under junit-tf32/.
 #   4. bench mnist --model lenet at batch 64 and 512 with CUDA graphs on (the own GEMM: cuBLAS calls
 #      bypass the step recording, so with cuBLAS graphs are off) and off (-Dneurite.cuda.graphs=false),
 #      and with cuBLAS, each with --profile, beside torch_reference mnist at the same batch
@@ -70,6 +72,9 @@ step gemm-cuda-tf32 90 "$java" -Dneurite.cuda.tf32=true $jar gemm --device cuda:
 step gemm-torch 60 python3 "$ng/torch_reference.py" gemm --n 4096 --device cuda
 step gemm-torch-tf32 60 python3 "$ng/torch_reference.py" gemm --n 4096 --device cuda --tf32
 step gemm-cuda-own 90 "$java" -Dneurite.cuda.blas=own $jar gemm --device cuda:0 --n 4096 --seconds 1 --json "$out/gemm-cuda-own.json"
+step gemm-cuda-own-tf32 90 "$java" -Dneurite.cuda.blas=own -Dneurite.cuda.tf32=true $jar gemm --device cuda:0 --n 4096 --seconds 1 --json "$out/gemm-cuda-own-tf32.json"
+step tf32-kernel 120 env TEST_JVM_ARGS="-Dneurite.cuda.gemm=tf32 -Dneurite.cuda.blas=own -Dneurite.conformance.require=cuda" \
+  "$ng/run-tests.sh" --include-classname='io\.neurite\.cuda\.CudaTf32GemmTest' --reports-dir="$out/junit-tf32"
 step gemm-cuda-tiled 90 "$java" -Dneurite.cuda.blas=own -Dneurite.cuda.gemm=tiled $jar gemm --device cuda:0 --n 4096 --seconds 1 --json "$out/gemm-cuda-tiled.json"
 for b in 64 512; do
   step "mnist-cuda-graphs-$b" 150 "$java" -Dneurite.cuda.blas=own $jar mnist --device cuda:0 --model lenet --batch "$b" --data "$ng/mnist" --profile --json "$out/mnist-cuda-graphs-$b.json"
@@ -124,7 +129,9 @@ def num(v, f="%.0f"):
 print("steps:"); print(open(os.path.join(out, "steps.txt")).read().rstrip())
 ref, ref32 = (torch("gemm-torch") or {}).get("gflops_median"), (torch("gemm-torch-tf32") or {}).get("gflops_median")
 for name, label, base, goal in (("gemm-cuda", "cuBLAS (default) TF32 off", ref, ">= 0.95"), ("gemm-cuda-tf32", "cuBLAS TF32 on", ref32, ">= 0.95 of torch TF32"),
-                                ("gemm-cuda-own", "own PTX kernels", ref, ">= 0.7"), ("gemm-cuda-tiled", "own tiled kernel only", ref, "-"),
+                                ("gemm-cuda-own", "own PTX kernels", ref, ">= 0.7"),
+                                ("gemm-cuda-own-tf32", "own PTX kernels TF32 on (gemm_tf32)", ref32, "- (of torch TF32)"),
+                                ("gemm-cuda-tiled", "own tiled kernel only", ref, "-"),
                                 ("gemm-opencl", "OpenCL on the GPU", ref, "-")):
     g = load(name + ".json")
     if g is None and name == "gemm-opencl": continue

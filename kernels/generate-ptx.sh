@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Compiles the CUDA backend's kernels (src/main/resources/neurite/cuda/neurite.cu, which includes
-# the shared bodies of neurite/common/) into PTX, the file the CUDA backend loads at run time with
-# cuModuleLoadData. The result is committed, so users need no CUDA compiler; a test in
+# Compiles the CUDA backend's two programs into PTX, the files the CUDA backend loads at run time
+# with cuModuleLoadData: src/main/resources/neurite/cuda/neurite.cu (every kernel; it includes the
+# shared bodies of neurite/common/) for compute_75, and neurite_tf32.cu (the TF32 tensor-core GEMM,
+# whose mma.sync needs sm_80) for compute_80. The result is committed, so users need no CUDA compiler; a test in
 # backend-cuda (PtxSyncTest) reruns this script whenever nvcc is on the PATH and fails if the
 # committed file differs from what the sources compile to.
 #
-#   kernels/generate-ptx.sh            # rewrites src/main/resources/neurite/cuda/neurite.ptx
-#   kernels/generate-ptx.sh OUT.ptx    # writes elsewhere (the test writes into target/)
+#   kernels/generate-ptx.sh            # rewrites src/main/resources/neurite/cuda/neurite.ptx and neurite_tf32.ptx
+#   kernels/generate-ptx.sh OUT.ptx    # writes OUT.ptx and neurite_tf32.ptx beside it (the test writes into target/)
 #
 # Flags: -arch=compute_75 is the oldest target nvcc 13 has (Turing); PTX is JIT-compiled forward,
 # so the same file runs on Ampere, Hopper (H100, H200) and later. --fmad=false stops nvcc from
@@ -16,14 +17,15 @@
 #
 # PTX ISA: nvcc 13 writes `.version 9.0`, which only CUDA 13 drivers (r580+) load. nvcc cannot
 # emit an older ISA, but these kernels use nothing newer than ISA 8.0, so the header is rewritten
-# to the first version of ISA_CANDIDATES that ptxas accepts for sm_75, sm_80 and sm_90: 8.0 is
+# to the first version of ISA_CANDIDATES that ptxas accepts for sm_75, sm_80 and sm_90 (sm_80 and
+# sm_90 for the TF32 program): 8.0 is
 # CUDA 12.0 (drivers r525+), the oldest driver JCuda 12.6 supports anyway. The chosen version and
 # the driver it needs are recorded in the header comment; io.neurite.cuda.PtxModule reads the
 # `.version` line to tell a too-old driver what it needs.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-src="$here/src/main/resources/neurite/cuda/neurite.cu"
-out=${1:-"$here/src/main/resources/neurite/cuda/neurite.ptx"}
+cuda="$here/src/main/resources/neurite/cuda"
+out=${1:-"$cuda/neurite.ptx"}
 nvcc=${NVCC:-nvcc}
 command -v "$nvcc" >/dev/null || { echo "generate-ptx: $nvcc not found (set NVCC or put nvcc on the PATH)" >&2; exit 2; }
 # ptxas from the same toolkit as nvcc (nvcc may be a wrapper script on the PATH)
@@ -35,50 +37,56 @@ if [ -z "$ptxas" ]; then
 fi
 [ -n "$ptxas" ] || { echo "generate-ptx: ptxas not found next to $nvcc (set PTXAS)" >&2; exit 2; }
 
-ARCH=compute_75
-FLAGS="-ptx -arch=$ARCH --fmad=false"
 ISA_CANDIDATES="8.0 8.1 8.2 8.3 8.4 8.5 8.7 8.8 9.0"
-CHECK_SMS="sm_75 sm_80 sm_90"
-
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# shellcheck disable=SC2086
-"$nvcc" $FLAGS "$src" -o "$work/raw.ptx"
-native=$(sed -n 's/^\.version \([0-9.]*\)$/\1/p' "$work/raw.ptx")
-[ -n "$native" ] || { echo "generate-ptx: no .version line in nvcc's output" >&2; exit 1; }
 
-chosen=
-for v in $ISA_CANDIDATES; do
-  sed "s/^\.version $native\$/.version $v/" "$work/raw.ptx" > "$work/try.ptx"
-  ok=1
-  for sm in $CHECK_SMS; do
-    "$ptxas" -arch="$sm" "$work/try.ptx" -o "$work/try.cubin" 2>"$work/ptxas.log" || { ok=0; break; }
+# generate SRC OUT ARCH "SMS": SRC compiled for ARCH into OUT, its ISA the oldest ptxas takes for every SM of SMS.
+generate() {
+  local src=$1 out=$2 ARCH=$3 CHECK_SMS=$4
+  FLAGS="-ptx -arch=$ARCH --fmad=false"
+  name=$(basename "$src")
+  # shellcheck disable=SC2086
+  "$nvcc" $FLAGS "$src" -o "$work/raw.ptx"
+  native=$(sed -n 's/^\.version \([0-9.]*\)$/\1/p' "$work/raw.ptx")
+  [ -n "$native" ] || { echo "generate-ptx: no .version line in nvcc's output" >&2; exit 1; }
+
+  chosen=
+  for v in $ISA_CANDIDATES; do
+    sed "s/^\.version $native\$/.version $v/" "$work/raw.ptx" > "$work/try.ptx"
+    ok=1
+    for sm in $CHECK_SMS; do
+      "$ptxas" -arch="$sm" "$work/try.ptx" -o "$work/try.cubin" 2>"$work/ptxas.log" || { ok=0; break; }
+    done
+    if [ $ok = 1 ]; then chosen=$v; break; fi
+    [ "$v" = "$native" ] && break
   done
-  if [ $ok = 1 ]; then chosen=$v; break; fi
-  [ "$v" = "$native" ] && break
-done
-[ -n "$chosen" ] || { echo "generate-ptx: ptxas rejects every ISA version up to $native:" >&2; cat "$work/ptxas.log" >&2; exit 1; }
+  [ -n "$chosen" ] || { echo "generate-ptx: ptxas rejects every ISA version up to $native:" >&2; cat "$work/ptxas.log" >&2; exit 1; }
 
-case $chosen in
-  8.0) driver="CUDA 12.0 driver (r525 or newer)";;
-  8.1) driver="CUDA 12.1 driver (r530 or newer)";;
-  8.2) driver="CUDA 12.2 driver (r535 or newer)";;
-  8.3) driver="CUDA 12.3 driver (r545 or newer)";;
-  8.4) driver="CUDA 12.4 driver (r550 or newer)";;
-  8.5) driver="CUDA 12.5 driver (r555 or newer)";;
-  8.7) driver="CUDA 12.8 driver (r570 or newer)";;
-  8.8) driver="CUDA 12.9 driver (r575 or newer)";;
-  *)   driver="CUDA 13.0 driver (r580 or newer)";;
-esac
-tool=$("$nvcc" --version | sed -n 's/^Cuda compilation tools, //p')
-{
-  echo "// neurite.ptx: GENERATED by kernels/generate-ptx.sh from neurite/cuda/neurite.cu; do not edit."
-  echo "// nvcc: $tool"
-  echo "// flags: $FLAGS"
-  echo "// PTX ISA: nvcc wrote .version $native, rewritten to .version $chosen (ptxas accepts it for $CHECK_SMS)"
-  echo "// needs: a $driver"
-  grep -v '^//' "$work/try.ptx" | sed '/./,$!d'
-} > "$work/out.ptx"
-mkdir -p "$(dirname "$out")"
-mv "$work/out.ptx" "$out"
-echo "generate-ptx: $out (.version $chosen, $(grep -c '^\.visible \.entry' "$out") kernels, $tool)"
+  case $chosen in
+    8.0) driver="CUDA 12.0 driver (r525 or newer)";;
+    8.1) driver="CUDA 12.1 driver (r530 or newer)";;
+    8.2) driver="CUDA 12.2 driver (r535 or newer)";;
+    8.3) driver="CUDA 12.3 driver (r545 or newer)";;
+    8.4) driver="CUDA 12.4 driver (r550 or newer)";;
+    8.5) driver="CUDA 12.5 driver (r555 or newer)";;
+    8.7) driver="CUDA 12.8 driver (r570 or newer)";;
+    8.8) driver="CUDA 12.9 driver (r575 or newer)";;
+    *)   driver="CUDA 13.0 driver (r580 or newer)";;
+  esac
+  tool=$("$nvcc" --version | sed -n 's/^Cuda compilation tools, //p')
+  {
+    echo "// $(basename "$out"): GENERATED by kernels/generate-ptx.sh from neurite/cuda/$name; do not edit."
+    echo "// nvcc: $tool"
+    echo "// flags: $FLAGS"
+    echo "// PTX ISA: nvcc wrote .version $native, rewritten to .version $chosen (ptxas accepts it for $CHECK_SMS)"
+    echo "// needs: a $driver"
+    grep -v '^//' "$work/try.ptx" | sed '/./,$!d'
+  } > "$work/out.ptx"
+  mkdir -p "$(dirname "$out")"
+  mv "$work/out.ptx" "$out"
+  echo "generate-ptx: $out (.version $chosen, $(grep -c '^\.visible \.entry' "$out") kernels, $tool)"
+}
+
+generate "$cuda/neurite.cu" "$out" compute_75 "sm_75 sm_80 sm_90"
+generate "$cuda/neurite_tf32.cu" "$(dirname "$out")/neurite_tf32.ptx" compute_80 "sm_80 sm_90"

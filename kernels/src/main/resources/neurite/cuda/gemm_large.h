@@ -15,33 +15,7 @@
  * shape, offset and transpose works; neighbouring threads read neighbouring addresses whichever
  * operand is transposed.
  */
-#define GL_TILE 128
-#define GL_HALF (GL_TILE / 2)
-#define GL_K 8
-#define GL_THREADS 256
-/* Shared rows are padded so the stores of a row-major operand (8 threads per row) hit 32 banks. */
-#define GL_ROW (GL_TILE + 4)
-#define GL_SLICE (GL_K * GL_ROW)
-/* Elements of one operand's slice each thread loads: GL_TILE * GL_K / GL_THREADS. */
-#define GL_LOADS 4
-
-/*
- * Where load s (of GL_LOADS) of thread tid falls in a GL_TILE x GL_K slice: `along` (the tile's
- * row of A or column of B) and `depth`; alongFastest when the operand is contiguous along the tile.
- */
-FN int gl_along(int alongFastest, int tid, int s) {
-    return alongFastest ? tid % GL_TILE : tid / GL_K + (GL_THREADS / GL_K) * s;
-}
-
-FN int gl_depth(int alongFastest, int tid, int s) {
-    return alongFastest ? tid / GL_TILE + (GL_THREADS / GL_TILE) * s : tid % GL_K;
-}
-
-/* Element (along, depth) of an operand that is `lead` wide: contiguous along the tile or along the depth. */
-FN float gl_fetch(GLOBAL const float* x, int alongFastest, int along, int alongSize, int depth, int k, int lead) {
-    if (along >= alongSize || depth >= k) return 0.0f;
-    return alongFastest ? x[depth * lead + along] : x[along * k + depth];
-}
+#include "gemm_slices.h"
 
 KERNEL LAUNCH_BOUNDS(GL_THREADS, 2) gemm_large(int transA, int transB, int m, int n, int k, float alpha,
                                               GLOBAL const float* a, int aOff, int strideA, GLOBAL const float* b,
@@ -54,19 +28,10 @@ KERNEL LAUNCH_BOUNDS(GL_THREADS, 2) gemm_large(int transA, int transB, int m, in
     a += aOff + q * strideA;
     b += bOff + q * strideB;
     c += cOff + q * strideC;
-    /* A is contiguous along its rows' index i when transposed (k x m); B along j when not (k x n). */
     int fastA = transA, fastB = !transB;
     float ra[GL_LOADS], rb[GL_LOADS];
-#pragma unroll
-    for (int s = 0; s < GL_LOADS; s++) {
-        ra[s] = gl_fetch(a, fastA, i0 + gl_along(fastA, tid, s), m, gl_depth(fastA, tid, s), k, m);
-        rb[s] = gl_fetch(b, fastB, j0 + gl_along(fastB, tid, s), n, gl_depth(fastB, tid, s), k, n);
-    }
-#pragma unroll
-    for (int s = 0; s < GL_LOADS; s++) {
-        as[gl_depth(fastA, tid, s) * GL_ROW + gl_along(fastA, tid, s)] = ra[s];
-        bs[gl_depth(fastB, tid, s) * GL_ROW + gl_along(fastB, tid, s)] = rb[s];
-    }
+    gl_fetch_slice(a, fastA, i0, m, b, fastB, j0, n, k, 0, tid, ra, rb);
+    gl_store_slice(as, bs, fastA, fastB, tid, ra, rb);
     BARRIER();
     float acc[8][8];
 #pragma unroll
@@ -76,13 +41,7 @@ KERNEL LAUNCH_BOUNDS(GL_THREADS, 2) gemm_large(int transA, int transB, int m, in
     }
     for (int p0 = 0, cur = 0; p0 < k; p0 += GL_K, cur ^= 1) {
         int more = p0 + GL_K < k;
-        if (more) {
-#pragma unroll
-            for (int s = 0; s < GL_LOADS; s++) {
-                ra[s] = gl_fetch(a, fastA, i0 + gl_along(fastA, tid, s), m, p0 + GL_K + gl_depth(fastA, tid, s), k, m);
-                rb[s] = gl_fetch(b, fastB, j0 + gl_along(fastB, tid, s), n, p0 + GL_K + gl_depth(fastB, tid, s), k, n);
-            }
-        }
+        if (more) gl_fetch_slice(a, fastA, i0, m, b, fastB, j0, n, k, p0 + GL_K, tid, ra, rb);
         LOCAL const float* at = as + cur * GL_SLICE;
         LOCAL const float* bt = bs + cur * GL_SLICE;
 #pragma unroll
@@ -97,29 +56,16 @@ KERNEL LAUNCH_BOUNDS(GL_THREADS, 2) gemm_large(int transA, int transB, int m, in
                 for (int s = 0; s < 8; s++) acc[r][s] = fma(av[r], bv[s], acc[r][s]);
             }
         }
-        if (more) {
-            /* the other half was last read before the previous barrier, so it is free */
-            LOCAL float* an = as + (cur ^ 1) * GL_SLICE;
-            LOCAL float* bn = bs + (cur ^ 1) * GL_SLICE;
-#pragma unroll
-            for (int s = 0; s < GL_LOADS; s++) {
-                an[gl_depth(fastA, tid, s) * GL_ROW + gl_along(fastA, tid, s)] = ra[s];
-                bn[gl_depth(fastB, tid, s) * GL_ROW + gl_along(fastB, tid, s)] = rb[s];
-            }
-        }
+        /* the other half was last read before the previous barrier, so it is free */
+        if (more) gl_store_slice(as + (cur ^ 1) * GL_SLICE, bs + (cur ^ 1) * GL_SLICE, fastA, fastB, tid, ra, rb);
         BARRIER();
     }
 #pragma unroll
     for (int r = 0; r < 8; r++) {
-        int i = i0 + (r / 4) * GL_HALF + ty * 4 + r % 4;
-        if (i >= m) continue;
 #pragma unroll
         for (int s = 0; s < 8; s++) {
-            int j = j0 + (s / 4) * GL_HALF + tx * 4 + s % 4;
-            if (j < n) {
-                float v = alpha * acc[r][s];
-                c[i * n + j] = beta == 0.0f ? v : v + beta * c[i * n + j];
-            }
+            gl_write(c, i0 + (r / 4) * GL_HALF + ty * 4 + r % 4, j0 + (s / 4) * GL_HALF + tx * 4 + s % 4, m, n, alpha, beta,
+                     acc[r][s]);
         }
     }
 }

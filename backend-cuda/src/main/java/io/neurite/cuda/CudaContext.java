@@ -24,6 +24,7 @@ import static jcuda.driver.JCudaDriver.cuStreamEndCapture;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
 import io.neurite.device.DeviceException;
+import io.neurite.kernels.KernelEntry;
 import io.neurite.kernels.gpu.GpuDriver;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
@@ -83,10 +84,14 @@ final class CudaContext implements GpuDriver {
     private final CUcontext context = new CUcontext();
     private final CUstream stream = new CUstream();
     private final CUmodule module = new CUmodule();
+    /** neurite_tf32.ptx, loaded by {@link #loadTf32()} where the TF32 GEMM may run. */
+    private final CUmodule tf32Module = new CUmodule();
     private final Map<String, GpuFunction> functions = new HashMap<>();
     private boolean retained;
     private boolean streamMade;
     private boolean moduleLoaded;
+    private boolean tf32Loaded;
+    private int capability;
     private CudaStaging staging;
     private int multiprocessors;
 
@@ -106,6 +111,12 @@ final class CudaContext implements GpuDriver {
             check(cuDeviceGetAttribute(v, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device),
                     "cuDeviceGetAttribute(MULTIPROCESSOR_COUNT)");
             multiprocessors = v[0];
+            check(cuDeviceGetAttribute(v, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device),
+                    "cuDeviceGetAttribute(COMPUTE_CAPABILITY_MAJOR)");
+            capability = 10 * v[0];
+            check(cuDeviceGetAttribute(v, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device),
+                    "cuDeviceGetAttribute(COMPUTE_CAPABILITY_MINOR)");
+            capability += v[0];
             staging = new CudaStaging(id, stream);
         } catch (RuntimeException e) {
             close();
@@ -196,15 +207,34 @@ final class CudaContext implements GpuDriver {
                 "cuMemsetD32Async(" + count + " words)");
     }
 
+    /** The compute capability as major * 10 + minor: 90 for Hopper (H100, H200). */
+    int capability() {
+        return capability;
+    }
+
+    /**
+     * Loads neurite_tf32.ptx (compute capability 8.0 or newer), whose kernels {@link #function}
+     * then finds. Done when the device is opened, not at a first launch, which may come inside a
+     * stream capture.
+     */
+    void loadTf32() {
+        if (tf32Loaded) return;
+        makeCurrent();
+        PtxModule tf32 = PtxModule.load(PtxModule.TF32_RESOURCE);
+        check(cuModuleLoadData(tf32Module, tf32.image()), "cuModuleLoadData(" + tf32.resource() + ", PTX ISA " + tf32.isa() + ")");
+        tf32Loaded = true;
+    }
+
     @Override
     public GpuFunction function(String name) {
         GpuFunction f = functions.get(name);
         if (f != null) return f;
         makeCurrent();
         CUfunction h = new CUfunction();
-        int r = cuModuleGetFunction(h, module, name);
+        boolean tf32 = tf32Loaded && Arrays.stream(KernelEntry.values()).anyMatch(e -> e.inCudaTf32() && e.entry().equals(name));
+        int r = cuModuleGetFunction(h, tf32 ? tf32Module : module, name);
         if (r == CUresult.CUDA_ERROR_NOT_FOUND) {
-            throw new DeviceException(id + ": kernel " + name + " is not in " + PtxModule.RESOURCE
+            throw new DeviceException(id + ": kernel " + name + " is not in " + (tf32 ? PtxModule.TF32_RESOURCE : PtxModule.RESOURCE)
                     + " (regenerate it with kernels/generate-ptx.sh)");
         }
         check(r, "cuModuleGetFunction(" + name + ")");
@@ -290,12 +320,13 @@ final class CudaContext implements GpuDriver {
         CURRENT.set(context);
         if (streamMade) cuStreamSynchronize(stream);
         if (staging != null) staging.release();
+        if (tf32Loaded) cuModuleUnload(tf32Module);
         if (moduleLoaded) cuModuleUnload(module);
         if (streamMade) cuStreamDestroy(stream);
         functions.clear();
         cuDevicePrimaryCtxRelease(device);
         CURRENT.remove();
-        retained = streamMade = moduleLoaded = false;
+        retained = streamMade = moduleLoaded = tf32Loaded = false;
         staging = null;
     }
 

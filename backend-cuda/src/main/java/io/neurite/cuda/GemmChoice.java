@@ -31,9 +31,8 @@ record GemmChoice(GpuGemm gemm, String description) {
 
     /** The choice for an open context, as the class comment says. */
     static GemmChoice open(String id, CudaContext ctx, GemmPolicy policy) {
-        CudaGemm own = new CudaGemm(policy);
         Mode mode = mode();
-        if (mode == Mode.OWN) return new GemmChoice(own, own.describe() + " (cuBLAS not tried: -D" + PROPERTY + "=own)");
+        if (mode == Mode.OWN) return own(id, ctx, policy, "cuBLAS not tried: -D" + PROPERTY + "=own");
         CublasLibrary.Found found = CublasLibrary.locate();
         String refused;
         if (found.library() == null) {
@@ -48,7 +47,27 @@ record GemmChoice(GpuGemm gemm, String description) {
             }
         }
         if (mode == Mode.CUBLAS) throw new DeviceException(id + ": cuBLAS was asked for (-D" + PROPERTY + "=cublas) but: " + refused);
-        return new GemmChoice(own, own.describe() + " (cuBLAS not used: " + refused + ")");
+        return own(id, ctx, policy, "cuBLAS not used: " + refused);
+    }
+
+    /**
+     * Neurite's own kernels: on TF32 tensor cores where {@value CublasGemm#TF32_PROPERTY} (or
+     * {@code -Dneurite.cuda.gemm=tf32}) asks and the GPU has them, loading their program then.
+     */
+    private static GemmChoice own(String id, CudaContext ctx, GemmPolicy policy, String why) {
+        int cc = ctx.capability();
+        boolean asked = policy == GemmPolicy.TF32 || Boolean.getBoolean(CublasGemm.TF32_PROPERTY);
+        if (asked && cc < CudaGemm.TF32_CAPABILITY) {
+            if (policy == GemmPolicy.TF32) {
+                throw new DeviceException(id + ": -D" + GemmPolicy.PROPERTY + "=tf32 needs TF32 tensor cores (compute capability 8.0 or"
+                        + " newer); this GPU is compute " + cc / 10 + "." + cc % 10);
+            }
+            why += "; TF32 asked for, but compute " + cc / 10 + "." + cc % 10 + " has no TF32 tensor cores: FP32";
+        }
+        boolean tensorCores = asked && cc >= CudaGemm.TF32_CAPABILITY;
+        if (tensorCores) ctx.loadTf32();
+        CudaGemm gemm = new CudaGemm(policy, tensorCores);
+        return new GemmChoice(gemm, gemm.describe() + " (" + why + ")");
     }
 
     /** What a device will run, said before it is opened (bench devices): cuBLAS is only located, not started. */

@@ -4,6 +4,7 @@ import io.neurite.device.DeviceException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -11,7 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The committed PTX program (resource {@value #RESOURCE}, made by kernels/generate-ptx.sh): its
+ * A committed PTX program (made by kernels/generate-ptx.sh): {@value #RESOURCE}, every kernel for
+ * sm_75 and newer, or {@value #TF32_RESOURCE}, the TF32 tensor-core GEMM for sm_80 and newer. Its
  * text, the PTX ISA version it declares and the oldest CUDA driver that loads it. PTX JIT is not
  * covered by CUDA's minor-version compatibility, so the driver's CUDA version must be at least
  * the one that introduced the ISA: ISA 8.0 is CUDA 12.0 (drivers r525 and newer), 9.0 is CUDA 13.0
@@ -21,6 +23,7 @@ import java.util.regex.Pattern;
  */
 final class PtxModule {
     static final String RESOURCE = "neurite/cuda/neurite.ptx";
+    static final String TF32_RESOURCE = "neurite/cuda/neurite_tf32.ptx";
     /** The CUDA version (as cuDriverGetVersion reports it) that introduced each PTX ISA version. */
     private static final Map<String, Integer> CUDA_OF_ISA = Map.ofEntries(
             Map.entry("7.0", 11000), Map.entry("7.1", 11010), Map.entry("7.2", 11020), Map.entry("7.3", 11030),
@@ -33,36 +36,54 @@ final class PtxModule {
     private static final Pattern VERSION = Pattern.compile("(?m)^\\.version (\\d+\\.\\d+)\\s*$");
     private static final Pattern ENTRY = Pattern.compile("(?m)^\\.visible \\.entry (\\w+)\\(");
     private static final Pattern NEEDS = Pattern.compile("(?m)^// needs: an? (.+)$");
-    private static PtxModule loaded;
+    private static final Map<String, PtxModule> LOADED = new HashMap<>();
 
+    private final String resource;
     private final String text;
     private final String isa;
     private final int requiredDriver;
     private final String requiredDriverText;
 
     PtxModule(String text) {
+        this(RESOURCE, text);
+    }
+
+    PtxModule(String resource, String text) {
+        this.resource = resource;
         this.text = text;
         Matcher v = VERSION.matcher(text);
-        if (!v.find()) throw new DeviceException(RESOURCE + " has no .version line: regenerate it with kernels/generate-ptx.sh");
+        if (!v.find()) throw new DeviceException(resource + " has no .version line: regenerate it with kernels/generate-ptx.sh");
         isa = v.group(1);
         Integer cuda = CUDA_OF_ISA.get(isa);
-        if (cuda == null) throw new DeviceException(RESOURCE + " declares PTX ISA " + isa + ", which Neurite does not know");
+        if (cuda == null) throw new DeviceException(resource + " declares PTX ISA " + isa + ", which Neurite does not know");
         requiredDriver = Math.max(cuda, JCUDA_MINIMUM);
         Matcher n = NEEDS.matcher(text);
         requiredDriverText = n.find() && requiredDriver == cuda ? n.group(1).strip() : "CUDA " + cudaVersion(requiredDriver) + " driver";
     }
 
-    /** The committed program, read once. */
-    static synchronized PtxModule load() {
-        if (loaded == null) {
-            try (InputStream in = PtxModule.class.getClassLoader().getResourceAsStream(RESOURCE)) {
-                if (in == null) throw new DeviceException(RESOURCE + " is missing from the class path (the neurite-kernels jar)");
-                loaded = new PtxModule(new String(in.readAllBytes(), StandardCharsets.US_ASCII));
+    /** The committed main program, read once. */
+    static PtxModule load() {
+        return load(RESOURCE);
+    }
+
+    /** The committed program at resource ({@link #RESOURCE} or {@link #TF32_RESOURCE}), read once. */
+    static synchronized PtxModule load(String resource) {
+        PtxModule m = LOADED.get(resource);
+        if (m == null) {
+            try (InputStream in = PtxModule.class.getClassLoader().getResourceAsStream(resource)) {
+                if (in == null) throw new DeviceException(resource + " is missing from the class path (the neurite-kernels jar)");
+                m = new PtxModule(resource, new String(in.readAllBytes(), StandardCharsets.US_ASCII));
             } catch (IOException e) {
-                throw new DeviceException("cannot read " + RESOURCE + ": " + e.getMessage(), e);
+                throw new DeviceException("cannot read " + resource + ": " + e.getMessage(), e);
             }
+            LOADED.put(resource, m);
         }
-        return loaded;
+        return m;
+    }
+
+    /** The resource this program was read from. */
+    String resource() {
+        return resource;
     }
 
     /** The PTX text, NUL-terminated as cuModuleLoadData wants it. */

@@ -67,9 +67,12 @@ final class ClEmulatedDriver implements GpuDriver {
         units = cu[0];
     }
 
-    /** neurite/cuda/neurite.cu with every #include "..." replaced by the file, resolved as nvcc resolves it. */
+    /**
+     * neurite/cuda/neurite.cu with every #include "..." replaced by the file, resolved as nvcc
+     * resolves it, followed by the TF32 program's kernel (neurite_tf32.cu less the prelude both share).
+     */
     static String source() {
-        return inline("neurite/cuda/neurite.cu");
+        return inline("neurite/cuda/neurite.cu") + "\n" + inline("neurite/cuda/gemm_tf32.h");
     }
 
     private static String inline(String resource) {

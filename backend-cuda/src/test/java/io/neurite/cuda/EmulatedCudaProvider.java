@@ -14,12 +14,13 @@ import org.jocl.cl_platform_id;
 /**
  * The test-only backend {@code cudaemu}: the CUDA backend's device ({@link CudaProvider#device}) over
  * {@link ClEmulatedDriver} on the first OpenCL CPU device (PoCL in CI). Three devices differ only
- * in the GEMM policy, so the conformance kit checks both GEMM kernels: {@code cudaemu:0} decides as
- * on a GPU ({@link GemmPolicy#AUTO}), {@code cudaemu:1} always takes gemm_large and
- * {@code cudaemu:2} always gemm_tiled. Registered in the test class path's service file.
+ * in the GEMM policy, so the conformance kit checks every GEMM kernel: {@code cudaemu:0} decides as
+ * on a GPU without TF32 ({@link GemmPolicy#AUTO}), {@code cudaemu:1} always takes gemm_large,
+ * {@code cudaemu:2} always gemm_tiled and {@code cudaemu:3} always gemm_tf32 (its mma.sync
+ * emulated in local memory: see gemm_tf32.h). Registered in the test class path's service file.
  */
 public final class EmulatedCudaProvider implements DeviceProvider {
-    private static final GemmPolicy[] POLICIES = {GemmPolicy.AUTO, GemmPolicy.LARGE, GemmPolicy.TILED};
+    private static final GemmPolicy[] POLICIES = {GemmPolicy.AUTO, GemmPolicy.LARGE, GemmPolicy.TILED, GemmPolicy.TF32};
     private Availability verdict;
     private cl_platform_id platform;
     private cl_device_id device;
@@ -53,7 +54,7 @@ public final class EmulatedCudaProvider implements DeviceProvider {
                 CL.clGetDeviceIDs(p, CL.CL_DEVICE_TYPE_CPU, ds.length, ds, null);
                 platform = p;
                 device = ds[0];
-                return Availability.of(List.of(info(0), info(1), info(2)));
+                return Availability.of(List.of(info(0), info(1), info(2), info(3)));
             }
             return Availability.unavailable("no OpenCL CPU device to emulate CUDA on");
         } catch (RuntimeException | LinkageError e) {
@@ -78,7 +79,8 @@ public final class EmulatedCudaProvider implements DeviceProvider {
         if (!a.available()) throw new DeviceException("cudaemu cannot be opened: " + a.reason());
         cl_context_properties props = new cl_context_properties();
         props.addProperty(CL.CL_CONTEXT_PLATFORM, platform);
-        CudaGemm own = new CudaGemm(POLICIES[ordinal]); // cuBLAS needs device addresses, which OpenCL memory has not
+        // cuBLAS needs device addresses, which OpenCL memory has not; gemm_tf32 runs with mma.sync emulated
+        CudaGemm own = new CudaGemm(POLICIES[ordinal], POLICIES[ordinal] == GemmPolicy.TF32);
         return CudaProvider.device(a.devices().get(ordinal), new ClEmulatedDriver(device, props),
                 new GemmChoice(own, own.describe()), "emulated on OpenCL");
     }

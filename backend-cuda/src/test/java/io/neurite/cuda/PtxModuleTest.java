@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class PtxModuleTest {
     private static final PtxModule PTX = PtxModule.load();
+    private static final PtxModule TF32 = PtxModule.load(PtxModule.TF32_RESOURCE);
 
     @Test
     void declaresIsa80SoCuda12DriversLoadIt() {
@@ -32,6 +33,16 @@ class PtxModuleTest {
         assertEquals("CUDA 12.0 driver (r525 or newer)", PTX.requiredDriverText());
         assertTrue(PTX.text().contains("\n.target sm_75\n"), "compute_75: the oldest target of nvcc 13");
         assertEquals(0, PTX.image()[PTX.image().length - 1], "NUL-terminated for cuModuleLoadData");
+    }
+
+    @Test
+    void theTf32ProgramTargetsAmpereAndHoldsItsEntries() {
+        assertEquals("8.0", TF32.isa());
+        assertTrue(TF32.text().contains("\n.target sm_80\n"), "mma.sync with TF32 operands needs sm_80");
+        assertEquals(new TreeSet<>(Arrays.stream(KernelEntry.values()).filter(KernelEntry::inCudaTf32).map(KernelEntry::entry).toList()),
+                new TreeSet<>(TF32.entries()));
+        assertTrue(TF32.text().contains("mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32"));
+        assertEquals(2 * 8 * (CudaGemm.LARGE_TILE + 4) * 4, sharedBytes(TF32, "gemm_tf32", "as"), "gemm_tf32: gemm_large's slices");
     }
 
     @Test
@@ -54,17 +65,17 @@ class PtxModuleTest {
     void sharedArraysMatchTheHostsGroupSizes() {
         for (String reduction : List.of("reduce_axis", "bias_gradient", "prelu_backward", "batch_norm_forward",
                 "batch_norm_backward", "mse", "softmax_rows", "softmax_backward_rows", "softmax_cross_entropy", "count_correct")) {
-            assertEquals(CudaProvider.REDUCE_THREADS * 4, sharedBytes(reduction, "buf"), reduction + "'s buffer is REDUCE_WG floats");
+            assertEquals(CudaProvider.REDUCE_THREADS * 4, sharedBytes(PTX, reduction, "buf"), reduction + "'s buffer is REDUCE_WG floats");
         }
         int tile = CudaGemm.TILED_TILE, depth = 16;
-        assertEquals(depth * tile * 4, sharedBytes("gemm_tiled", "as"), "gemm_tiled: GEMM_TILE_K x 4 GEMM_THREADS floats");
-        assertEquals(2 * 8 * (CudaGemm.LARGE_TILE + 4) * 4, sharedBytes("gemm_large", "as"), "gemm_large: two GL_K x GL_ROW slices");
+        assertEquals(depth * tile * 4, sharedBytes(PTX, "gemm_tiled", "as"), "gemm_tiled: GEMM_TILE_K x 4 GEMM_THREADS floats");
+        assertEquals(2 * 8 * (CudaGemm.LARGE_TILE + 4) * 4, sharedBytes(PTX, "gemm_large", "as"), "gemm_large: two GL_K x GL_ROW slices");
     }
 
     /** The size of static shared array name of kernel (nvcc names it _ZZ<len><kernel>E<len><name>). */
-    private static int sharedBytes(String kernel, String name) {
+    private static int sharedBytes(PtxModule ptx, String kernel, String name) {
         String symbol = "_ZZ" + kernel.length() + kernel + "E" + name.length() + name;
-        Matcher m = Pattern.compile("\\.shared \\.align \\d+ \\.b8 " + Pattern.quote(symbol) + "\\[(\\d+)\\]").matcher(PTX.text());
+        Matcher m = Pattern.compile("\\.shared \\.align \\d+ \\.b8 " + Pattern.quote(symbol) + "\\[(\\d+)\\]").matcher(ptx.text());
         assertTrue(m.find(), "no shared array " + symbol + " in the PTX");
         return Integer.parseInt(m.group(1));
     }
@@ -74,13 +85,19 @@ class PtxModuleTest {
         Path ptxas = CudaToolkit.find("ptxas").orElse(null);
         Assumptions.assumeTrue(ptxas != null, "ptxas is not installed (no CUDA toolkit): assembly not checked");
         Path dir = Files.createDirectories(Path.of("target", "ptxas"));
-        Path file = dir.resolve("neurite.ptx");
-        Files.writeString(file, PTX.text());
-        for (String sm : List.of("sm_80", "sm_75", "sm_90")) {
-            CudaToolkit.Result r = CudaToolkit.run(List.of(ptxas.toString(), "-arch=" + sm, file.toString(), "-o",
-                    dir.resolve(sm + ".cubin").toString()));
-            assertEquals(0, r.status(), "ptxas -arch=" + sm + " rejects neurite.ptx:\n" + r.output());
-            assertTrue(Files.size(dir.resolve(sm + ".cubin")) > 0);
+        assemble(ptxas, dir, PTX, List.of("sm_80", "sm_75", "sm_90"));
+        assemble(ptxas, dir, TF32, List.of("sm_80", "sm_90"));
+    }
+
+    private static void assemble(Path ptxas, Path dir, PtxModule ptx, List<String> sms) throws IOException, InterruptedException {
+        String name = ptx.resource().substring(ptx.resource().lastIndexOf('/') + 1);
+        Path file = dir.resolve(name);
+        Files.writeString(file, ptx.text());
+        for (String sm : sms) {
+            Path cubin = dir.resolve(name + "." + sm + ".cubin");
+            CudaToolkit.Result r = CudaToolkit.run(List.of(ptxas.toString(), "-arch=" + sm, file.toString(), "-o", cubin.toString()));
+            assertEquals(0, r.status(), "ptxas -arch=" + sm + " rejects " + name + ":\n" + r.output());
+            assertTrue(Files.size(cubin) > 0);
         }
     }
 }

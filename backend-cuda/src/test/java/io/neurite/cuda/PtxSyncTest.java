@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The committed neurite.ptx is what the sources compile to: where nvcc is installed, this reruns
- * kernels/generate-ptx.sh (the same flags and ISA rewrite) into target/ and compares everything
- * below the header comment. It needs the nvcc release that made the committed file (named in its
+ * The committed neurite.ptx and neurite_tf32.ptx are what the sources compile to: where nvcc is
+ * installed, this reruns kernels/generate-ptx.sh (the same flags and ISA rewrite) into target/ and
+ * compares everything below the header comment. It needs the nvcc release that made the committed file (named in its
  * header), since another release writes other, equally valid, PTX.
  */
 class PtxSyncTest {
@@ -24,12 +24,15 @@ class PtxSyncTest {
         Path out = Files.createDirectories(Path.of("target", "ptx-sync").toAbsolutePath()).resolve("neurite.ptx");
         CudaToolkit.Result r = CudaToolkit.run(List.of("bash", root.resolve("kernels/generate-ptx.sh").toString(), out.toString()));
         assertEquals(0, r.status(), "kernels/generate-ptx.sh failed:\n" + r.output());
-        String committed = Files.readString(root.resolve("kernels/src/main/resources/neurite/cuda/neurite.ptx"));
-        String fresh = Files.readString(out);
-        String madeBy = headerLine(committed, "// nvcc:"), here = headerLine(fresh, "// nvcc:");
-        Assumptions.assumeTrue(madeBy.equals(here), "the committed PTX was made by " + madeBy + ", this machine has " + here);
-        assertEquals(body(committed), body(fresh), "neurite.ptx is stale: run kernels/generate-ptx.sh and commit the result");
-        assertEquals(PtxModule.load().text(), committed, "the class path holds another neurite.ptx than the source tree");
+        for (String resource : List.of(PtxModule.RESOURCE, PtxModule.TF32_RESOURCE)) {
+            String name = resource.substring(resource.lastIndexOf('/') + 1);
+            String committed = Files.readString(root.resolve("kernels/src/main/resources/" + resource));
+            String fresh = Files.readString(out.resolveSibling(name));
+            String madeBy = headerLine(committed, "// nvcc:"), here = headerLine(fresh, "// nvcc:");
+            Assumptions.assumeTrue(madeBy.equals(here), "the committed PTX was made by " + madeBy + ", this machine has " + here);
+            assertEquals(body(committed), body(fresh), name + " is stale: run kernels/generate-ptx.sh and commit the result");
+            assertEquals(PtxModule.load(resource).text(), committed, "the class path holds another " + name + " than the source tree");
+        }
     }
 
     private static String headerLine(String ptx, String prefix) {

@@ -27,11 +27,13 @@ public enum KernelEntry {
     GEMM_TILED,
     // neurite/cuda/gemm_large.h
     GEMM_LARGE(Program.CUDA),
+    // neurite/cuda/gemm_tf32.h, the one kernel of neurite_tf32.cu (sm_80+)
+    GEMM_TF32(Program.CUDA_TF32),
     // neurite/opencl/gemm_cpu.cl
     GEMM_PACK(Program.OPENCL), GEMM_PACKED(Program.OPENCL);
 
     /** Which compiled program holds an entry. */
-    private enum Program { BOTH, CUDA, OPENCL }
+    private enum Program { BOTH, CUDA, CUDA_TF32, OPENCL }
 
     private final Program program;
     private final String entry = name().toLowerCase(Locale.ROOT);
@@ -51,11 +53,16 @@ public enum KernelEntry {
 
     /** Whether neurite.ptx (neurite/cuda/neurite.cu) holds this entry. */
     public boolean inCuda() {
-        return program != Program.OPENCL;
+        return program == Program.BOTH || program == Program.CUDA;
+    }
+
+    /** Whether neurite_tf32.ptx (neurite/cuda/neurite_tf32.cu, compiled for sm_80) holds this entry. */
+    public boolean inCudaTf32() {
+        return program == Program.CUDA_TF32;
     }
 
     /** Whether the OpenCL program (neurite/opencl/sources.txt) holds this entry. */
     public boolean inOpenCl() {
-        return program != Program.CUDA;
+        return program == Program.BOTH || program == Program.OPENCL;
     }
 }

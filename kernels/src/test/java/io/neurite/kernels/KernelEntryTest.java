@@ -36,14 +36,20 @@ class KernelEntryTest {
     }
 
     @Test
-    void theCudaProgramDefinesExactlyItsEntries() throws IOException {
+    void theCudaProgramsDefineExactlyTheirEntries() throws IOException {
+        assertEquals(entries(KernelEntry::inCuda), cudaKernels("neurite/cuda/neurite.cu"));
+        assertEquals(entries(KernelEntry::inCudaTf32), cudaKernels("neurite/cuda/neurite_tf32.cu"));
+    }
+
+    /** The kernels of the files a .cu includes. */
+    private static Set<String> cudaKernels(String program) throws IOException {
         Set<String> defined = new TreeSet<>();
-        Matcher m = INCLUDE.matcher(read("neurite/cuda/neurite.cu"));
+        Matcher m = INCLUDE.matcher(read(program));
         while (m.find()) {
             String path = Path.of("neurite/cuda").resolve(m.group(1)).normalize().toString().replace('\\', '/');
             defined.addAll(kernels(read(path)));
         }
-        assertEquals(entries(KernelEntry::inCuda), defined);
+        return defined;
     }
 
     private static Set<String> entries(Predicate<KernelEntry> in) {
