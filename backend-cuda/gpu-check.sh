@@ -23,7 +23,8 @@
 #      training, layer gradients, recurrent layers, checkpoints, no host read per step) and the
 #      allocator's steady state on cuda:0 must run, not skip (the emulated, ptxas and nvcc tests skip
 #      there for want of OpenCL CPU devices and a toolkit; that is expected). Without a GPU, as
-#      checked here on 2026-12-02 (OUT=$(mktemp -d) sh backend-cuda/gpu-check.sh), only the cuda:0
+#      checked here on 2026-12-02 and again on 2026-12-07 with the TF32 steps (OUT=$(mktemp -d) sh
+#      backend-cuda/gpu-check.sh: 1 minute), only the cuda:0
 #      classes fail (CudaBehaviourTest, CudaModelConformanceTest, CudaNativeLeakTest,
 #      CudaSteadyStateTest...), each with "libcuda.so.1 not found", and every step that needs a GPU
 #      fails at once; bench devices and the cpu:0 run pass.
