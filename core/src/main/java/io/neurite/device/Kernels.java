@@ -19,7 +19,11 @@ public interface Kernels {
     void gemmBatched(boolean transA, boolean transB, int batch, int m, int n, int k, float alpha,
                      Buffer a, long strideA, Buffer b, long strideB, float beta, Buffer c, long strideC);
 
-    /** {@link Op#ADD}, {@link Op#SUBTRACT}, {@link Op#MULTIPLY}, {@link Op#DIVIDE}: {@code out = a op b}, broadcast. */
+    /**
+     * {@link Op#ADD}, {@link Op#SUBTRACT}, {@link Op#MULTIPLY}, {@link Op#DIVIDE}: {@code out = a op b},
+     * broadcast; out may be a when a is not broadcast (it has out's shape), as every element is
+     * read before the same element is written.
+     */
     void binary(Op op, Buffer a, Buffer b, Buffer out, Broadcast shape);
 
     /** {@link Op#SCALE}: {@code y[i] = alpha x[i]}; y may be x. */

@@ -1,5 +1,6 @@
 package io.neurite.nn;
 
+import io.neurite.device.Op;
 import io.neurite.tensor.NeuralOps;
 import io.neurite.tensor.Tensor;
 import java.util.Locale;
@@ -40,6 +41,28 @@ public final class Activation extends Layer {
                 + " (prelu is the PRelu layer)");
     }
 
+    /** Whether a named activation (already {@link #check checked}) works element by element: linear, relu, leaky_relu, sigmoid, tanh. */
+    static boolean elementwise(String f) {
+        return !f.equals("softmax") && !f.equals("log_softmax");
+    }
+
+    /** The op of an {@link #elementwise} activation, null for linear. */
+    static Op op(String f) {
+        return switch (f) {
+            case "linear" -> null;
+            case "relu" -> Op.RELU;
+            case "sigmoid" -> Op.SIGMOID;
+            case "tanh" -> Op.TANH;
+            default -> Op.LEAKY_RELU;
+        };
+    }
+
+    /** The negative slope of a leaky_relu activation (0.3 unless named, as Keras), 0 for the others. */
+    static float slope(String f) {
+        if (f.equals("leaky_relu")) return 0.3f;
+        return f.startsWith("leaky_relu:") ? Float.parseFloat(f.substring("leaky_relu:".length())) : 0f;
+    }
+
     /** Applies a named activation (already {@link #check checked}). */
     static Tensor apply(String f, Tensor x) {
         return switch (f) {
@@ -49,8 +72,7 @@ public final class Activation extends Layer {
             case "tanh" -> NeuralOps.tanh(x);
             case "softmax" -> NeuralOps.softmax(x);
             case "log_softmax" -> NeuralOps.logSoftmax(x);
-            case "leaky_relu" -> NeuralOps.leakyRelu(x, 0.3f);
-            default -> NeuralOps.leakyRelu(x, Float.parseFloat(f.substring("leaky_relu:".length())));
+            default -> NeuralOps.leakyRelu(x, slope(f));
         };
     }
 

@@ -34,12 +34,34 @@ public final class NeuralOps {
         return activation(Op.TANH, 0, x);
     }
 
+    /**
+     * Inference only (grad mode off): {@code y = f(y + bias)} written over y, which must be the
+     * caller's own fresh tensor (a layer's product), so the bias and the activation need no
+     * buffers of their own. bias (broadcast to y's shape) may be null; f is
+     * {@link Op#RELU}, {@link Op#LEAKY_RELU} (slope alpha), {@link Op#SIGMOID}, {@link Op#TANH} or
+     * null for none. Returns y.
+     */
+    public static Tensor biasActivationInPlace(Tensor y, Tensor bias, Op f, float alpha) {
+        if (GradMode.isEnabled()) throw new IllegalStateException("biasActivationInPlace is for inference: grad mode must be off");
+        if (bias != null) {
+            TensorMath.sameDevice(y, bias);
+            Broadcast bc = Broadcast.of(y.shape(), bias.shape());
+            if (!Arrays.equals(bc.shape(), y.shape())) {
+                throw new IllegalArgumentException("bias " + Arrays.toString(bias.shape()) + " does not broadcast to " + Arrays.toString(y.shape()));
+            }
+            y.ops().binary(Op.ADD, y.buffer(), bias.buffer(), y.buffer(), bc);
+        }
+        if (f != null) y.ops().activation(f, alpha, Math.toIntExact(y.size()), y.buffer(), y.buffer());
+        return y;
+    }
+
     private static Tensor activation(Op op, float alpha, Tensor x) {
         int n = Math.toIntExact(x.size());
-        Tensor y = Tensor.zeros(x.device(), x.shape());
+        // uninitialized: the activation and its backward write every element
+        Tensor y = Tensor.uninitialized(x.device(), x.shape());
         x.ops().activation(op, alpha, n, x.buffer(), y.buffer());
         return Autograd.record(y, op.name().toLowerCase(), g -> {
-            Tensor dx = Tensor.zeros(x.device(), x.shape());
+            Tensor dx = Tensor.uninitialized(x.device(), x.shape());
             x.ops().activationBackward(op, alpha, n, x.buffer(), y.buffer(), g.buffer(), dx.buffer());
             return new Tensor[] {dx};
         }, x);

@@ -32,7 +32,7 @@ public final class TensorMath {
     private static Tensor binary(Op op, Tensor a, Tensor b) {
         sameDevice(a, b);
         Broadcast bc = Broadcast.of(a.shape(), b.shape());
-        Tensor out = Tensor.zeros(a.device(), bc.shape());
+        Tensor out = Tensor.uninitialized(a.device(), bc.shape()); // the op writes every element
         a.ops().binary(op, a.buffer(), b.buffer(), out.buffer(), bc);
         return Autograd.record(out, op.name().toLowerCase(), g -> switch (op) {
             case ADD -> new Tensor[] {sumTo(g, a.shape()), sumTo(g, b.shape())};
@@ -48,7 +48,7 @@ public final class TensorMath {
 
     /** {@code s x}. */
     public static Tensor scale(Tensor x, float s) {
-        Tensor out = Tensor.zeros(x.device(), x.shape());
+        Tensor out = Tensor.uninitialized(x.device(), x.shape());
         x.ops().scale(Math.toIntExact(x.size()), s, x.buffer(), out.buffer());
         return Autograd.record(out, "scale", g -> new Tensor[] {scale(g, s)}, x);
     }

@@ -103,6 +103,43 @@ public abstract class ModelApiBehaviour extends DeviceSuite {
         assertEquals("Tensor.ofRange: 4 values of shape [2, 2] from offset 4 run past the end of 7", e.getMessage());
     }
 
+    /**
+     * At inference Dense adds its bias and applies an elementwise activation over its own product
+     * (NeuralOps.biasActivationInPlace): the outputs must be the recorded path's, bit for bit, for
+     * every activation and without a bias, and the in-place op refuses to run while gradients are
+     * recorded. The device's cache is filled with NaN first, so an element left unwritten shows.
+     */
+    @Test
+    void inPlaceDenseInferenceEqualsTheRecordedPath() {
+        float[] xv = new float[6 * 13];
+        SplittableRandom r = new SplittableRandom(17);
+        for (int i = 0; i < xv.length; i++) xv[i] = (float) (4 * r.nextDouble() - 2);
+        for (String f : new String[] {"linear", "relu", "leaky_relu", "leaky_relu:0.05", "sigmoid", "tanh", "softmax"}) {
+            for (boolean useBias : new boolean[] {true, false}) {
+                try (Model m = new Sequential(Input.of(13), new Dense(9).activation(f).useBias(useBias).biasInitializer(io.neurite.nn.Initializer.constant(0.25f)),
+                        new Dense(5).activation(f)).build(device, 3);
+                     Tensor x = Tensor.of(device, xv, 6, 13);
+                     Scope s = Scope.open()) {
+                    float[] recorded = m.forward(x, io.neurite.nn.Mode.INFERENCE).toFloatArray();
+                    // freed NaN buffers of the two layers' output sizes, for the in-place pass to be handed
+                    Tensor.of(device, nanArray(6 * 9), 6, 9).close();
+                    Tensor.of(device, nanArray(6 * 5), 6, 5).close();
+                    float[] inPlace = m.predict(x).toFloatArray();
+                    assertArrayEquals(recorded, inPlace, f + (useBias ? " with" : " without") + " bias");
+                }
+            }
+        }
+        try (Tensor y = Tensor.zeros(device, 2, 3); Tensor b = Tensor.zeros(device, 3)) {
+            assertThrows(IllegalStateException.class, () -> NeuralOps.biasActivationInPlace(y, b, io.neurite.device.Op.RELU, 0));
+        }
+    }
+
+    private static float[] nanArray(int n) {
+        float[] v = new float[n];
+        java.util.Arrays.fill(v, Float.NaN);
+        return v;
+    }
+
     @Test
     void lenetHasKerasParameterCountsAndASummary() {
         try (Model m = new Sequential(Input.of(1, 28, 28), new Conv2d(6, 5).padding("same").activation("relu"), new MaxPooling2d(2),
