@@ -31,7 +31,8 @@ public abstract class Device implements AutoCloseable {
     private volatile boolean profiling;
     private Kernels timed;
     private volatile boolean closed;
-    private boolean released;
+    /** Set once close has waited out the calls in flight and freed the context; volatile for {@link #callsInProgress}. */
+    private volatile boolean released;
     /** Not the device's own monitor: a call waited for may itself need {@link #ops()}. */
     private final Object closeLock = new Object();
     private Kernels checked;
@@ -223,9 +224,13 @@ public abstract class Device implements AutoCloseable {
         return closed;
     }
 
-    /** Ops and copies running now on any thread (0 once close has returned). */
+    /**
+     * Ops and copies running now on any thread (0 once close has returned). A call is counted
+     * before it checks that the device is open, so once close has returned the count can only
+     * hold calls on their way to being refused, which run no backend code: those are not reported.
+     */
     public final int callsInProgress() {
-        return inFlight.get();
+        return released ? 0 : inFlight.get();
     }
 
     final void requireOpen() {
