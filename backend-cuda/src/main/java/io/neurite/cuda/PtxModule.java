@@ -86,6 +86,11 @@ final class PtxModule {
         return resource;
     }
 
+    /** The resource's file name, e.g. "neurite_tf32.ptx". */
+    String fileName() {
+        return resource.substring(resource.lastIndexOf('/') + 1);
+    }
+
     /** The PTX text, NUL-terminated as cuModuleLoadData wants it. */
     byte[] image() {
         byte[] ascii = text.getBytes(StandardCharsets.US_ASCII);

@@ -90,7 +90,7 @@ class PtxModuleTest {
     }
 
     private static void assemble(Path ptxas, Path dir, PtxModule ptx, List<String> sms) throws IOException, InterruptedException {
-        String name = ptx.resource().substring(ptx.resource().lastIndexOf('/') + 1);
+        String name = ptx.fileName();
         Path file = dir.resolve(name);
         Files.writeString(file, ptx.text());
         for (String sm : sms) {

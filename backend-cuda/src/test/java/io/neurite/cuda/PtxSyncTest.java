@@ -24,14 +24,14 @@ class PtxSyncTest {
         Path out = Files.createDirectories(Path.of("target", "ptx-sync").toAbsolutePath()).resolve("neurite.ptx");
         CudaToolkit.Result r = CudaToolkit.run(List.of("bash", root.resolve("kernels/generate-ptx.sh").toString(), out.toString()));
         assertEquals(0, r.status(), "kernels/generate-ptx.sh failed:\n" + r.output());
-        for (String resource : List.of(PtxModule.RESOURCE, PtxModule.TF32_RESOURCE)) {
-            String name = resource.substring(resource.lastIndexOf('/') + 1);
-            String committed = Files.readString(root.resolve("kernels/src/main/resources/" + resource));
+        for (PtxModule ptx : List.of(PtxModule.load(), PtxModule.load(PtxModule.TF32_RESOURCE))) {
+            String name = ptx.fileName();
+            String committed = Files.readString(root.resolve("kernels/src/main/resources/" + ptx.resource()));
             String fresh = Files.readString(out.resolveSibling(name));
             String madeBy = headerLine(committed, "// nvcc:"), here = headerLine(fresh, "// nvcc:");
             Assumptions.assumeTrue(madeBy.equals(here), "the committed PTX was made by " + madeBy + ", this machine has " + here);
             assertEquals(body(committed), body(fresh), name + " is stale: run kernels/generate-ptx.sh and commit the result");
-            assertEquals(PtxModule.load(resource).text(), committed, "the class path holds another " + name + " than the source tree");
+            assertEquals(ptx.text(), committed, "the class path holds another " + name + " than the source tree");
         }
     }
 

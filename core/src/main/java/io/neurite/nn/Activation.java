@@ -65,15 +65,10 @@ public final class Activation extends Layer {
 
     /** Applies a named activation (already {@link #check checked}). */
     static Tensor apply(String f, Tensor x) {
-        return switch (f) {
-            case "linear" -> x;
-            case "relu" -> NeuralOps.relu(x);
-            case "sigmoid" -> NeuralOps.sigmoid(x);
-            case "tanh" -> NeuralOps.tanh(x);
-            case "softmax" -> NeuralOps.softmax(x);
-            case "log_softmax" -> NeuralOps.logSoftmax(x);
-            default -> NeuralOps.leakyRelu(x, slope(f));
-        };
+        if (f.equals("softmax")) return NeuralOps.softmax(x);
+        if (f.equals("log_softmax")) return NeuralOps.logSoftmax(x);
+        Op op = op(f);
+        return op == null ? x : NeuralOps.activation(op, slope(f), x);
     }
 
     @Override

@@ -55,7 +55,8 @@ public final class NeuralOps {
         return y;
     }
 
-    private static Tensor activation(Op op, float alpha, Tensor x) {
+    /** {@code f(x)} for f {@link Op#RELU}, {@link Op#LEAKY_RELU} (slope alpha), {@link Op#SIGMOID} or {@link Op#TANH}, recorded for autograd. */
+    public static Tensor activation(Op op, float alpha, Tensor x) {
         int n = Math.toIntExact(x.size());
         // uninitialized: the activation and its backward write every element
         Tensor y = Tensor.uninitialized(x.device(), x.shape());
