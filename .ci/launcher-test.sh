@@ -2,7 +2,8 @@
 # Checks ./neurite, the launcher: with JDK 17 first on PATH and no JAVA_HOME it finds JDK 25 in the
 # usual folders and runs the bench jar (built already by the README's test command, so nothing is
 # built here); with no JDK 25 anywhere it says what to install and exits 2; JAVA_OPTS and
-# NEURITE_OPTS reach the JVM.
+# NEURITE_OPTS reach the JVM; the JVM reads the compiler directives (a file it cannot parse is only
+# reported, and the run goes on without them), telling stderr, not stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fail() { echo "launcher-test: FAIL: $*" >&2; exit 1; }
@@ -27,5 +28,15 @@ out=$("${base[@]}" JAVA_OPTS=-Dneurite.launcherTest=a NEURITE_OPTS='-Dneurite.la
   ./neurite devices 2>&1) || fail "./neurite with JAVA_OPTS exited $?: $out"
 grep -q 'neurite.launcherTest = a' <<<"$out" || fail "JAVA_OPTS did not reach the JVM"
 grep -q 'neurite.launcherTest2 = b' <<<"$out" || fail "NEURITE_OPTS did not reach the JVM"
+
+# 4. The compiler directives: read, C2 excluded for the Vector API's fallbacks, said on stderr only.
+out=$("${base[@]}" NEURITE_OPTS='-XX:+UnlockDiagnosticVMOptions -XX:+CompilerDirectivesPrint' ./neurite devices 2>&1 >/dev/null) || fail "./neurite devices exited $?: $out"
+grep -q '^1 compiler directives added' <<<"$out" || fail "the JVM did not read bench/src/main/jvm/compiler-directives.json: $out"
+grep -q 'jdk/internal/vm/vector/VectorSupport\.\*' <<<"$out" || fail "the directives do not match VectorSupport: $out"
+grep -q 'Exclude:true' <<<"$out" || fail "the directives exclude nothing from C2: $out"
+stdout=$("${base[@]}" ./neurite devices 2>/dev/null)
+if grep -q 'directives' <<<"$stdout"; then fail "the directives' message reached stdout: $stdout"; fi
+out=$("${base[@]}" NEURITE_DIRECTIVES=off ./neurite devices 2>&1)
+if grep -q 'directives' <<<"$out"; then fail "NEURITE_DIRECTIVES=off still passed the directives: $out"; fi
 
 echo "launcher-test: ok"

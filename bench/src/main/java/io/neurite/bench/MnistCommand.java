@@ -63,8 +63,10 @@ final class MnistCommand {
         }
         MnistModels.Settings s = settings(modelName, resumed, resume);
         int epochs = a.getInt("--epochs", 3, 1), batch = a.getInt("--batch", s.batch(), 1);
-        double warmup = a.getDouble("--warmup", 2.0);
-        if (!(warmup >= 0 && warmup <= 600)) throw new IllegalArgumentException("mnist: --warmup must be 0 to 600 seconds, not " + a.get("--warmup", null));
+        double warmup = warmup(a); // NaN: auto (WarmUp says what that does)
+        if (!Double.isNaN(warmup) && !(warmup >= 0 && warmup <= 600)) {
+            throw new IllegalArgumentException("mnist: --warmup must be auto or 0 to 600 seconds, not " + a.get("--warmup", null));
+        }
         float lr = a.getFloat("--lr", s.lr());
         if (!(lr > 0)) throw new IllegalArgumentException("mnist: --lr must be positive, not " + a.get("--lr", null));
         String optName = a.get("--optimizer", s.optimizer());
@@ -120,7 +122,7 @@ final class MnistCommand {
             DataParallel parallel = devices == null ? null : others.add(new DataParallel(model, opt, Loss.sparseCategoricalCrossentropy().fromLogits(), devices));
             Trainer trainer = parallel != null ? parallel.trainer() : new Trainer(model, opt, Loss.sparseCategoricalCrossentropy().fromLogits());
             if (parallel != null) System.out.println("data-parallel: " + parallel.replicas().size() + " replicas on " + a.get("--devices", null));
-            double warmedUp = warmUp(warmup, () -> model(modelName, resume, device, seed + 1), optName, lr, batch, data.train());
+            WarmUp.Result warmedUp = WarmUp.run(warmup, () -> model(modelName, resume, device, seed + 1), () -> optimizer(optName, lr), batch, data.train());
             ProfileReport profile = a.flag("--profile") ? new ProfileReport(device, opt.iterations()) : null;
             History h = fit(trainer, data.train(), fit);
             Map<String, Object> profiled = profile == null ? null : profile.finish(opt.iterations());
@@ -146,7 +148,8 @@ final class MnistCommand {
             result.put("optimizer", optName);
             result.put("lr", (double) lr);
             result.put("seed", seed);
-            result.put("warmup_seconds", warmedUp);
+            result.put("warmup_seconds", warmedUp.seconds());
+            result.put("warmup_rounds_seconds", warmedUp.rounds());
             result.put("train_images_per_sec", trainRate);
             result.put("train_images_per_sec_by_epoch", rates);
             result.put("eval_images_per_sec", evalRate);
@@ -168,6 +171,16 @@ final class MnistCommand {
             }
         }
         return 0;
+    }
+
+    /** --warmup: auto (NaN) or seconds. */
+    private static double warmup(Args a) {
+        if ("auto".equals(a.get("--warmup", "auto"))) return Double.NaN;
+        try {
+            return a.getDouble("--warmup", Double.NaN);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + ", or auto");
+        }
     }
 
     /** The built model: --model's (an ONNX file imported with its weights), or the checkpoint's when resuming. */
@@ -225,43 +238,6 @@ final class MnistCommand {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-    }
-
-    /**
-     * Trains a throwaway copy of the model (its own weights and optimiser) for about the given
-     * seconds, training and evaluating it in turn, so that the JIT has compiled the training step
-     * and the inference pass before they are timed, as JMH warms up before it measures. Without
-     * it the JVM is still compiling in the second and third epochs of MNIST's small default split
-     * (the MLP reached its steady speed only by the fifth), so the figure measured the compiler,
-     * not the training. Returns the seconds spent.
-     */
-    private static double warmUp(double seconds, ModelFactory copy, String optName, float lr, int batch,
-                                 io.neurite.data.Dataset train) throws IOException {
-        if (seconds == 0) return 0;
-        long t0 = System.nanoTime();
-        io.neurite.data.Dataset part = train.slice(0, (int) Math.min(train.size(), 20L * batch));
-        int batches = 0;
-        try (Model m = copy.build(); Optimizer o = optimizer(optName, lr)) {
-            Trainer t = new Trainer(m, o, Loss.sparseCategoricalCrossentropy().fromLogits());
-            // A throwaway copy: a diverging learning rate is reported by the timed run, with its epoch and batch.
-            FitOptions once = new FitOptions().batchSize(batch).epochs(1).verbose(0).stopOnNonFinite(false);
-            while (System.nanoTime() - t0 < seconds * 1e9) {
-                fit(t, part, once);
-                // and the inference path at the evaluation batch, which takes other products
-                // (batch 256: the first dense layer's split between threads) than training
-                t.evaluate(part, 256);
-                batches += (int) ((part.size() + (long) batch - 1) / batch);
-            }
-        }
-        double spent = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("warm-up: %.1f s, %d batches on a throwaway copy of the model (--warmup 0 skips it)%n", spent, batches);
-        return spent;
-    }
-
-    /** Builds a model (for the warm-up's copy). */
-    @FunctionalInterface
-    private interface ModelFactory {
-        Model build() throws IOException;
     }
 
     /** --download: the four files into DIR, or the cache directory, verified; returns where they are. */

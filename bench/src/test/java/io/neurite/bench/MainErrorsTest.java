@@ -85,6 +85,7 @@ class MainErrorsTest {
         assertRefused(run("mnist", "--lr", "fast"), "--lr", "fast");
         assertRefused(run("mnist", "--warmup", "-1"), "--warmup", "0 to 600 seconds");
         assertRefused(run("mnist", "--warmup", "NaN"), "--warmup", "finite", "NaN");
+        assertRefused(run("mnist", "--warmup", "soon"), "--warmup", "must be a number, not 'soon', or auto");
         assertRefused(run("mnist", "--epochs"), "--epochs", "needs a value");
         assertRefused(run("mnist", "--bogus", "1"), "--bogus");
         assertRefused(run("mnist", "--model", "mlp", "--device", "cpu:0", "--optimizer", "adamw"), "adamw");

@@ -1,0 +1,89 @@
+package io.neurite.bench;
+
+import io.neurite.data.Dataset;
+import io.neurite.nn.Model;
+import io.neurite.optim.Optimizer;
+import io.neurite.train.FitOptions;
+import io.neurite.train.Loss;
+import io.neurite.train.Trainer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * {@code bench mnist}'s warm-up: trains and evaluates a throwaway copy of the model (its own
+ * weights and optimiser) in rounds, so that the JIT has compiled the training step and the
+ * inference pass before they are timed, as JMH warms up before it measures. Without it the JVM
+ * is still compiling in the first epochs of MNIST's small default split (the first LeNet-5 epoch
+ * ran at 0.3x the later ones), so the figures measured the compiler, not the training.
+ *
+ * <p>A fixed length ({@code --warmup SECONDS}) either wastes time or stops short: the MLP's
+ * rounds reach their steady time 0.8 s into the warm-up, LeNet-5's 1.5 s, VGG's later. So by
+ * default ({@code --warmup auto}) it stops once {@link #STEADY_ROUNDS} rounds in a row each took
+ * at most {@link #STEADY} times the fastest round so far, or after {@link #AUTO_LIMIT_SECONDS}.
+ * A round is {@link #ROUND_BATCHES} training batches and one evaluation of their samples at the
+ * evaluation batch (256: the first dense layer's split between threads), which takes other
+ * products than training.
+ */
+final class WarmUp {
+    /** Rounds in a row that must be near the fastest for auto to stop. */
+    static final int STEADY_ROUNDS = 3;
+    /** How much slower than the fastest round a steady round may be (rounds of a warm JIT vary by about a tenth here). */
+    static final double STEADY = 1.2;
+    /** Auto's limit, for models whose rounds take seconds (VGG). */
+    static final double AUTO_LIMIT_SECONDS = 4;
+    /** Training batches a round. */
+    static final int ROUND_BATCHES = 10;
+
+    /** What a warm-up did: its seconds, training batches and rounds (each round's seconds, in order). */
+    record Result(double seconds, int batches, List<Double> rounds) {
+    }
+
+    /** Builds the throwaway copy. */
+    @FunctionalInterface
+    interface ModelFactory {
+        Model build() throws IOException;
+    }
+
+    private WarmUp() {
+    }
+
+    /**
+     * Warms up for {@code seconds} (0: not at all), or until the rounds are steady when
+     * {@code seconds} is NaN ({@code --warmup auto}); prints one line saying what it did.
+     */
+    static Result run(double seconds, ModelFactory copy, Supplier<Optimizer> optimizer, int batch, Dataset train) throws IOException {
+        if (seconds == 0) return new Result(0, 0, List.of());
+        boolean auto = Double.isNaN(seconds);
+        double limit = auto ? AUTO_LIMIT_SECONDS : seconds;
+        long t0 = System.nanoTime();
+        Dataset part = train.slice(0, (int) Math.min(train.size(), (long) ROUND_BATCHES * batch));
+        int perRound = (int) ((part.size() + (long) batch - 1) / batch), batches = 0;
+        List<Double> rounds = new ArrayList<>();
+        try (Model m = copy.build(); Optimizer o = optimizer.get()) {
+            Trainer t = new Trainer(m, o, Loss.sparseCategoricalCrossentropy().fromLogits());
+            // A throwaway copy: a diverging learning rate is reported by the timed run, with its epoch and batch.
+            FitOptions once = new FitOptions().batchSize(batch).epochs(1).verbose(0).stopOnNonFinite(false);
+            while (System.nanoTime() - t0 < limit * 1e9 && !(auto && steady(rounds))) {
+                long r0 = System.nanoTime();
+                t.fit(part, once);
+                t.evaluate(part, 256);
+                rounds.add((System.nanoTime() - r0) / 1e9);
+                batches += perRound;
+            }
+        }
+        double spent = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("warm-up: %.1f s, %d batches on a throwaway copy of the model (%s; --warmup 0 skips it)%n", spent, batches,
+                auto ? (steady(rounds) ? "stopped when its rounds were steady" : "stopped at its " + AUTO_LIMIT_SECONDS + " s limit")
+                        : "--warmup " + seconds + " s");
+        return new Result(spent, batches, rounds);
+    }
+
+    /** Whether the last {@link #STEADY_ROUNDS} rounds each took at most {@link #STEADY} times the fastest. */
+    static boolean steady(List<Double> rounds) {
+        if (rounds.size() < STEADY_ROUNDS + 1) return false; // the first round is the cold one
+        double fastest = rounds.stream().mapToDouble(d -> d).min().orElseThrow();
+        return rounds.subList(rounds.size() - STEADY_ROUNDS, rounds.size()).stream().allMatch(r -> r <= STEADY * fastest);
+    }
+}
