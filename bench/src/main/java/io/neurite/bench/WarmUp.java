@@ -19,24 +19,30 @@ import java.util.function.Supplier;
  * ran at 0.3x the later ones), so the figures measured the compiler, not the training.
  *
  * <p>A fixed length ({@code --warmup SECONDS}) either wastes time or stops short: the MLP's
- * rounds reach their steady time 0.8 s into the warm-up, LeNet-5's 1.5 s, VGG's later. So by
- * default ({@code --warmup auto}) it stops once {@link #STEADY_ROUNDS} rounds in a row each took
- * at most {@link #STEADY} times the fastest round so far, or after {@link #AUTO_LIMIT_SECONDS}.
- * A round is {@link #ROUND_BATCHES} training batches and one evaluation of their samples at the
+ * rounds reach their steady time 0.8-1.3 s into the warm-up, LeNet-5's 1.5-2.5 s, VGG's later.
+ * So by default ({@code --warmup auto}) it stops once the median of the last {@link #WINDOW}
+ * rounds is less than {@link #GAIN} faster than the median of the {@link #WINDOW} before them (a
+ * median, since single rounds here vary by a fifth; two windows, since the kernels' compiled
+ * code arrives one kernel at a time, so the rounds improve for a while in small steps), or after
+ * {@link #AUTO_LIMIT_SECONDS}. The first round, the coldest, is left out.
+ * A round repeats a pass for at least {@link #ROUND_SECONDS} and counts as its seconds a pass: a
+ * pass is {@link #PASS_BATCHES} training batches and one evaluation of their samples at the
  * evaluation batch (256: the first dense layer's split between threads), which takes other
  * products than training.
  */
 final class WarmUp {
-    /** Rounds in a row that must be near the fastest for auto to stop. */
-    static final int STEADY_ROUNDS = 3;
-    /** How much slower than the fastest round a steady round may be (rounds of a warm JIT vary by about a tenth here). */
-    static final double STEADY = 1.2;
+    /** Rounds in each of the two windows auto compares. */
+    static final int WINDOW = 3;
+    /** The improvement below which auto stops: the last window's median against the one before. */
+    static final double GAIN = 0.1;
     /** Auto's limit, for models whose rounds take seconds (VGG). */
     static final double AUTO_LIMIT_SECONDS = 4;
-    /** Training batches a round. */
-    static final int ROUND_BATCHES = 10;
+    /** Training batches a pass. */
+    static final int PASS_BATCHES = 10;
+    /** A round repeats the pass for at least this long, so that the MLP's rounds (3 ms a pass) are long enough to compare. */
+    static final double ROUND_SECONDS = 0.05;
 
-    /** What a warm-up did: its seconds, training batches and rounds (each round's seconds, in order). */
+    /** What a warm-up did: its seconds, training batches and rounds (each round's seconds a pass, in order). */
     record Result(double seconds, int batches, List<Double> rounds) {
     }
 
@@ -58,19 +64,24 @@ final class WarmUp {
         boolean auto = Double.isNaN(seconds);
         double limit = auto ? AUTO_LIMIT_SECONDS : seconds;
         long t0 = System.nanoTime();
-        Dataset part = train.slice(0, (int) Math.min(train.size(), (long) ROUND_BATCHES * batch));
-        int perRound = (int) ((part.size() + (long) batch - 1) / batch), batches = 0;
+        Dataset part = train.slice(0, (int) Math.min(train.size(), (long) PASS_BATCHES * batch));
+        int perPass = (int) ((part.size() + (long) batch - 1) / batch), batches = 0;
         List<Double> rounds = new ArrayList<>();
         try (Model m = copy.build(); Optimizer o = optimizer.get()) {
             Trainer t = new Trainer(m, o, Loss.sparseCategoricalCrossentropy().fromLogits());
             // A throwaway copy: a diverging learning rate is reported by the timed run, with its epoch and batch.
             FitOptions once = new FitOptions().batchSize(batch).epochs(1).verbose(0).stopOnNonFinite(false);
             while (System.nanoTime() - t0 < limit * 1e9 && !(auto && steady(rounds))) {
-                long r0 = System.nanoTime();
-                t.fit(part, once);
-                t.evaluate(part, 256);
-                rounds.add((System.nanoTime() - r0) / 1e9);
-                batches += perRound;
+                long r0 = System.nanoTime(), now;
+                int passes = 0;
+                do {
+                    t.fit(part, once);
+                    t.evaluate(part, 256);
+                    passes++;
+                    batches += perPass;
+                    now = System.nanoTime();
+                } while (now - r0 < ROUND_SECONDS * 1e9 && now - t0 < limit * 1e9);
+                rounds.add((now - r0) / 1e9 / passes);
             }
         }
         double spent = (System.nanoTime() - t0) / 1e9;
@@ -80,10 +91,14 @@ final class WarmUp {
         return new Result(spent, batches, rounds);
     }
 
-    /** Whether the last {@link #STEADY_ROUNDS} rounds each took at most {@link #STEADY} times the fastest. */
+    /** Whether the median of the last {@link #WINDOW} rounds is less than {@link #GAIN} below the median of the window before. */
     static boolean steady(List<Double> rounds) {
-        if (rounds.size() < STEADY_ROUNDS + 1) return false; // the first round is the cold one
-        double fastest = rounds.stream().mapToDouble(d -> d).min().orElseThrow();
-        return rounds.subList(rounds.size() - STEADY_ROUNDS, rounds.size()).stream().allMatch(r -> r <= STEADY * fastest);
+        int n = rounds.size();
+        if (n < 2 * WINDOW + 1) return false; // the first round is the cold one
+        return median(rounds.subList(n - WINDOW, n)) > (1 - GAIN) * median(rounds.subList(n - 2 * WINDOW, n - WINDOW));
+    }
+
+    private static double median(List<Double> window) {
+        return Stats.median(window.stream().mapToDouble(d -> d).toArray());
     }
 }
