@@ -35,8 +35,12 @@ final class WarmUp {
     static final int WINDOW = 3;
     /** The improvement below which auto stops: the last window's median against the one before. */
     static final double GAIN = 0.1;
-    /** Auto's limit, for models whose rounds take seconds (VGG). */
-    static final double AUTO_LIMIT_SECONDS = 4;
+    /**
+     * Auto's limit: the fixed length it replaced. LeNet-5's rounds on this noisy machine were
+     * still improving at 2.2-2.7 s, and waiting that long cost the whole job more than the
+     * slightly slower first epoch it saved; it also bounds VGG, whose rounds take seconds.
+     */
+    static final double AUTO_LIMIT_SECONDS = 2;
     /** Training batches a pass. */
     static final int PASS_BATCHES = 10;
     /** A round repeats the pass for at least this long, so that the MLP's rounds (3 ms a pass) are long enough to compare. */
