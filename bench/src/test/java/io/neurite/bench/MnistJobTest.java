@@ -38,6 +38,8 @@ class MnistJobTest {
         assertTrue(Double.parseDouble(value(text, "warmup_seconds")) >= 0.3, text);
         assertTrue(Double.parseDouble(value(text, "train_images_per_sec")) > 0, text);
         assertTrue(Double.parseDouble(value(text, "eval_images_per_sec")) > 0, text);
+        int passes = Integer.parseInt(value(text, "eval_passes"));
+        assertTrue(passes >= 5 && passes <= 200, "timed inference passes: " + passes);
         double accuracy = Double.parseDouble(value(text, "eval_accuracy"));
         assertTrue(accuracy > 0.8 && accuracy <= 1, "accuracy after one epoch: " + accuracy);
         assertEquals(2 * Plot.WIDTH, ImageIO.read(png.toFile()).getWidth(), "loss and accuracy charts");
