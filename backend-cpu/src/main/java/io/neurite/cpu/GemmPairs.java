@@ -100,11 +100,13 @@ final class GemmPairs {
         // the counts first, then each pair's list; a list may write a vector past its end (compress)
         int[] offsets = w.steps(PAIRS * (k + 1) + VL);
         float[] ap = w.a(PAIRS * 2 * k + 2 * VL);
+        int[] stepsApart = new int[VL]; // op(A) transposed: a row's steps are m apart
+        for (int l = 0; l < VL; l++) stepsApart[l] = l * g.m();
         for (int ic = i0; ic < i1; ic += 2 * PAIRS) {
             int pairs = Math.min(PAIRS, (i1 - ic + 1) / 2), counts = 0, lists = PAIRS;
             for (int q = 0; q < pairs; q++) {
                 int i = ic + 2 * q, second = Math.min(i + 1, i1 - 1);
-                offsets[counts + q] = g.ta() ? listStrided(g, i, second, offsets, lists + q * k, ap, 2 * q * k)
+                offsets[counts + q] = g.ta() ? listStrided(g, i, second, offsets, lists + q * k, ap, 2 * q * k, stepsApart)
                         : listContiguous(g, i, second, offsets, lists + q * k, ap, 2 * q * k);
             }
             float[] b = g.b();
@@ -142,7 +144,8 @@ final class GemmPairs {
             long bits = nonZero.toLong();
             if (bits == 0) continue;
             if (COMPRESS) {
-                count = listVector(a, r0 + p, r1 + p, nonZero, p * n, n, offsets, so, ap, ao, count);
+                count = listVector(FloatVector.fromArray(S, a, r0 + p), FloatVector.fromArray(S, a, r1 + p), nonZero, p * n, n,
+                        offsets, so, ap, ao, count);
                 continue;
             }
             for (int l = 0; l < VL; l++) {
@@ -161,9 +164,9 @@ final class GemmPairs {
      * two rows (interleaved) and B's row offsets written at the next free slots, whole vectors
      * whose lanes past the new count are overwritten by the next list.
      */
-    private static int listVector(float[] a, int x0, int x1, VectorMask<Float> nonZero, int offset, int n, int[] offsets,
+    private static int listVector(FloatVector row0, FloatVector row1, VectorMask<Float> nonZero, int offset, int n, int[] offsets,
                                   int so, float[] ap, int ao, int count) {
-        FloatVector v0 = FloatVector.fromArray(S, a, x0).compress(nonZero), v1 = FloatVector.fromArray(S, a, x1).compress(nonZero);
+        FloatVector v0 = row0.compress(nonZero), v1 = row1.compress(nonZero);
         v0.rearrange(ZIP_LO, v1).intoArray(ap, ao + 2 * count);
         v0.rearrange(ZIP_HI, v1).intoArray(ap, ao + 2 * count + VL);
         IntVector.zero(SI).addIndex(n).add(offset).compress(nonZero.cast(SI)).intoArray(offsets, so + count);
@@ -178,12 +181,18 @@ final class GemmPairs {
     }
 
     /** {@link #listContiguous} for op(A) = A transposed: the pair's two values are adjacent, the steps m apart. */
-    private static int listStrided(GemmArgs g, int i, int second, int[] offsets, int so, float[] ap, int ao) {
+    private static int listStrided(GemmArgs g, int i, int second, int[] offsets, int so, float[] ap, int ao, int[] stepsApart) {
         float[] a = g.a();
-        int k = g.k(), n = g.n(), m = g.m(), count = 0;
-        for (int p = 0, x = g.aIndex(i, 0), d = second - i; p < k; p++, x += m) {
-            count = listOne(a[x], a[x + d], p * n, offsets, so, ap, ao, count);
+        int k = g.k(), n = g.n(), m = g.m(), count = 0, p = 0, x = g.aIndex(i, 0), d = second - i;
+        if (COMPRESS) {
+            // a vector of steps gathered from each row (the weight gradient's k is the batch)
+            for (int bound = S.loopBound(k); p < bound; p += VL, x += VL * m) {
+                FloatVector v0 = FloatVector.fromArray(S, a, x, stepsApart, 0), v1 = FloatVector.fromArray(S, a, x + d, stepsApart, 0);
+                VectorMask<Float> nonZero = v0.compare(VectorOperators.NE, 0f).or(v1.compare(VectorOperators.NE, 0f));
+                if (nonZero.anyTrue()) count = listVector(v0, v1, nonZero, p * n, n, offsets, so, ap, ao, count);
+            }
         }
+        for (; p < k; p++, x += m) count = listOne(a[x], a[x + d], p * n, offsets, so, ap, ao, count);
         return count;
     }
 
