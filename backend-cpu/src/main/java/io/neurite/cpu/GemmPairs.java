@@ -78,7 +78,21 @@ final class GemmPairs {
     private static long[] steps(GemmArgs g, int i, int rows) {
         float[] a = g.a();
         long pairSteps = 0, groupSteps = 0;
-        for (int p = 0; p < g.k(); p++) {
+        int p = 0;
+        if (!g.ta()) {
+            // a vector of steps at a time, a lane a step (zero as in listOne: -0 is, NaN is not)
+            for (int bound = S.loopBound(g.k()); p < bound; p += VL) {
+                VectorMask<Float> group = S.maskAll(false);
+                for (int r = i; r + 1 < i + rows; r += 2) {
+                    VectorMask<Float> pair = FloatVector.fromArray(S, a, g.aIndex(r, p)).compare(VectorOperators.NE, 0f)
+                            .or(FloatVector.fromArray(S, a, g.aIndex(r + 1, p)).compare(VectorOperators.NE, 0f));
+                    pairSteps += pair.trueCount();
+                    group = group.or(pair);
+                }
+                groupSteps += group.trueCount();
+            }
+        }
+        for (; p < g.k(); p++) {
             int group = 0;
             for (int r = i; r + 1 < i + rows; r += 2) {
                 int pair = Float.floatToRawIntBits(a[g.aIndex(r, p)]) | Float.floatToRawIntBits(a[g.aIndex(r + 1, p)]);
