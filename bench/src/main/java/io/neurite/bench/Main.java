@@ -193,8 +193,9 @@ public final class Main {
                 --profile                      after training, where a step's time went: host work, ops, kernel
                                                launches, uploads, downloads, waits (per step)
                 --seed S                       weights, shuffling and augmentation (default 42)
-                --warmup SECONDS               train a throwaway copy of the model this long first, so the timed
-                                               epochs run JIT-compiled code (default 2; 0 skips it)
+                --warmup auto|SECONDS          train a throwaway copy of the model first, so the timed epochs run
+                                               JIT-compiled code: until its rounds stop getting faster (auto, the
+                                               default; at most 4 s), or this long; 0 skips it
                 --save DIR                     checkpoint after each epoch: model.json, weights.safetensors,
                                                optimizer.safetensors, training.json
                 --resume DIR                   continue from a --save checkpoint (model, optimiser, epoch, generators)
