@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * median, since single rounds here vary by a fifth; two windows, since the kernels' compiled
  * code arrives one kernel at a time, so the rounds improve for a while in small steps), or after
  * {@link #AUTO_LIMIT_SECONDS}. The first round, the coldest, is left out.
- * A round repeats a pass for at least {@link #ROUND_SECONDS} and counts as its seconds a pass: a
+ *
+ * <p>A round repeats a pass for at least {@link #ROUND_SECONDS} and counts as its seconds a pass: a
  * pass is {@link #PASS_BATCHES} training batches and one evaluation of their samples at the
  * evaluation batch (256: the first dense layer's split between threads), which takes other
  * products than training.
