@@ -80,12 +80,12 @@ final class GemmPairs {
         long pairSteps = 0, groupSteps = 0;
         int p = 0;
         if (!g.ta()) {
-            // a vector of steps at a time, a lane a step (zero as in listOne: -0 is, NaN is not)
+            // a vector of steps at a time, a lane a step
             for (int bound = S.loopBound(g.k()); p < bound; p += VL) {
                 VectorMask<Float> group = S.maskAll(false);
                 for (int r = i; r + 1 < i + rows; r += 2) {
-                    VectorMask<Float> pair = FloatVector.fromArray(S, a, g.aIndex(r, p)).compare(VectorOperators.NE, 0f)
-                            .or(FloatVector.fromArray(S, a, g.aIndex(r + 1, p)).compare(VectorOperators.NE, 0f));
+                    VectorMask<Float> pair = eitherNonZero(FloatVector.fromArray(S, a, g.aIndex(r, p)),
+                            FloatVector.fromArray(S, a, g.aIndex(r + 1, p)));
                     pairSteps += pair.trueCount();
                     group = group.or(pair);
                 }
@@ -114,8 +114,7 @@ final class GemmPairs {
         // the counts first, then each pair's list; a list may write a vector past its end (compress)
         int[] offsets = w.steps(PAIRS * (k + 1) + VL);
         float[] ap = w.a(PAIRS * 2 * k + 2 * VL);
-        int[] stepsApart = new int[VL]; // op(A) transposed: a row's steps are m apart
-        for (int l = 0; l < VL; l++) stepsApart[l] = l * g.m();
+        int[] stepsApart = g.ta() && COMPRESS ? stepsApart(g.m()) : null;
         for (int ic = i0; ic < i1; ic += 2 * PAIRS) {
             int pairs = Math.min(PAIRS, (i1 - ic + 1) / 2), counts = 0, lists = PAIRS;
             for (int q = 0; q < pairs; q++) {
@@ -153,13 +152,12 @@ final class GemmPairs {
         float[] a = g.a();
         int k = g.k(), n = g.n(), r0 = g.aIndex(i, 0), r1 = g.aIndex(second, 0), count = 0, p = 0;
         for (int bound = S.loopBound(k); p < bound; p += VL) {
-            VectorMask<Float> nonZero = FloatVector.fromArray(S, a, r0 + p).compare(VectorOperators.NE, 0f)
-                    .or(FloatVector.fromArray(S, a, r1 + p).compare(VectorOperators.NE, 0f));
+            FloatVector v0 = FloatVector.fromArray(S, a, r0 + p), v1 = FloatVector.fromArray(S, a, r1 + p);
+            VectorMask<Float> nonZero = eitherNonZero(v0, v1);
             long bits = nonZero.toLong();
             if (bits == 0) continue;
             if (COMPRESS) {
-                count = listVector(FloatVector.fromArray(S, a, r0 + p), FloatVector.fromArray(S, a, r1 + p), nonZero, p * n, n,
-                        offsets, so, ap, ao, count);
+                count = listVector(v0, v1, nonZero, p * n, n, offsets, so, ap, ao, count);
                 continue;
             }
             for (int l = 0; l < VL; l++) {
@@ -187,6 +185,18 @@ final class GemmPairs {
         return count + nonZero.trueCount();
     }
 
+    /** The steps where either row is non-zero, as {@link #listOne} decides: -0 is zero, NaN is not. */
+    private static VectorMask<Float> eitherNonZero(FloatVector row0, FloatVector row1) {
+        return row0.compare(VectorOperators.NE, 0f).or(row1.compare(VectorOperators.NE, 0f));
+    }
+
+    /** The gather's lane offsets for op(A) transposed, where a row's steps are m apart. */
+    private static int[] stepsApart(int m) {
+        int[] lanes = new int[VL];
+        for (int l = 0; l < VL; l++) lanes[l] = l * m;
+        return lanes;
+    }
+
     /** The shuffle that interleaves lanes from..from + VL / 2 of two vectors (the second one's as exceptional indexes). */
     private static VectorShuffle<Float> zip(int from) {
         int[] lanes = new int[VL];
@@ -202,7 +212,7 @@ final class GemmPairs {
             // a vector of steps gathered from each row (the weight gradient's k is the batch)
             for (int bound = S.loopBound(k); p < bound; p += VL, x += VL * m) {
                 FloatVector v0 = FloatVector.fromArray(S, a, x, stepsApart, 0), v1 = FloatVector.fromArray(S, a, x + d, stepsApart, 0);
-                VectorMask<Float> nonZero = v0.compare(VectorOperators.NE, 0f).or(v1.compare(VectorOperators.NE, 0f));
+                VectorMask<Float> nonZero = eitherNonZero(v0, v1);
                 if (nonZero.anyTrue()) count = listVector(v0, v1, nonZero, p * n, n, offsets, so, ap, ao, count);
             }
         }

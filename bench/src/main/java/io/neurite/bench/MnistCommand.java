@@ -128,11 +128,9 @@ final class MnistCommand {
             Map<String, Object> profiled = profile == null ? null : profile.finish(opt.iterations());
             Map<String, Double> eval = trainer.evaluate(data.test(), 256);
             List<Double> evalTimes = inferencePasses(trainer, data.test(), device);
-            double trainRate = Stats.median(rates.size() > 1 ? rates.subList(1, rates.size()).stream().mapToDouble(d -> d).toArray()
-                    : rates.stream().mapToDouble(d -> d).toArray());
+            double trainRate = Stats.median(rates.size() > 1 ? rates.subList(1, rates.size()) : rates);
             // the later half: the passes before it still ran inference code the JIT had not finished
-            double evalRate = data.test().size() / Stats.median(evalTimes.subList(evalTimes.size() / 2, evalTimes.size())
-                    .stream().mapToDouble(d -> d).toArray());
+            double evalRate = data.test().size() / Stats.median(evalTimes.subList(evalTimes.size() / 2, evalTimes.size()));
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("device", device.id());
             result.put("device_description", device.description());

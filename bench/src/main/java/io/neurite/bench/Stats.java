@@ -7,6 +7,10 @@ final class Stats {
     private Stats() {
     }
 
+    static double median(java.util.List<Double> v) {
+        return median(v.stream().mapToDouble(d -> d).toArray());
+    }
+
     static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);

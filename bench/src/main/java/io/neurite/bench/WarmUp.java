@@ -100,10 +100,6 @@ final class WarmUp {
     static boolean steady(List<Double> rounds) {
         int n = rounds.size();
         if (n < 2 * WINDOW + 1) return false; // the first round is the cold one
-        return median(rounds.subList(n - WINDOW, n)) > (1 - GAIN) * median(rounds.subList(n - 2 * WINDOW, n - WINDOW));
-    }
-
-    private static double median(List<Double> window) {
-        return Stats.median(window.stream().mapToDouble(d -> d).toArray());
+        return Stats.median(rounds.subList(n - WINDOW, n)) > (1 - GAIN) * Stats.median(rounds.subList(n - 2 * WINDOW, n - WINDOW));
     }
 }
