@@ -109,6 +109,41 @@ final class CpuGemm {
     }
 
     /**
+     * op(B) packed once for {@link #gemmPrepared}, or null where products by it gain nothing from
+     * packing and go the plain way: without the Vector API, or when op(B) is empty.
+     */
+    static float[] prepare(boolean tb, int k, int n, float[] b) {
+        if (!(ENGINE instanceof GemmVector v) || k == 0 || n == 0) return null;
+        return v.prepareB(new GemmArgs(false, tb, 0, n, k, 1f, null, 0, b, 0, 0f, null, 0));
+    }
+
+    /**
+     * {@link #gemm} with op(B) (b, tb) packed by {@link #prepare} into panels: a recurrent layer's
+     * per-step products no longer pack U again at every step, or read it along rows that alias in
+     * L1 (the direct path: U's rows are 512 floats apart in the row-LSTM). Unlike a plain packed
+     * product it goes on two threads from {@link #PARALLEL_DIRECT}: B is only read, so both cores
+     * keep a copy of it in cache and nothing moves between them. Fewer than {@link #DIRECT_ROWS}
+     * rows, whose 8-row tiles would be mostly padding, take the plain path with b itself.
+     */
+    static void gemmPrepared(boolean ta, int m, int n, int k, float alpha, float[] a, boolean tb, float[] b, float[] panels,
+                             float beta, float[] c) {
+        GemmArgs g = new GemmArgs(ta, tb, m, n, k, alpha, a, 0, b, 0, beta, c, 0);
+        if (panels == null || m < DIRECT_ROWS || k == 0 || alpha == 0) {
+            run(ENGINE, g);
+            return;
+        }
+        GemmVector v = (GemmVector) ENGINE;
+        int rt = v.rowTile(), ct = v.colTile(), rowTiles = (m + rt - 1) / rt, colTiles = (n + ct - 1) / ct;
+        if ((long) m * n * k < PARALLEL_DIRECT) {
+            v.prepared(g, panels, 0, m, 0, n);
+        } else if (rowTiles >= 2 * Parallel.THREADS || rowTiles >= colTiles) {
+            Parallel.forRange(rowTiles, 1, (from, to) -> v.prepared(g, panels, from * rt, Math.min(m, to * rt), 0, n));
+        } else {
+            Parallel.forRange(colTiles, 1, (from, to) -> v.prepared(g, panels, 0, m, from * ct, Math.min(n, to * ct)));
+        }
+    }
+
+    /**
      * Whether a product too large for the direct path's size rule goes that way anyway because
      * op(A) has all-zero steps to skip and B alone is cache-resident: MNIST's first dense layer at
      * an inference batch of 256 (256 x 784 x 200) ran at 255-275k images/s direct against

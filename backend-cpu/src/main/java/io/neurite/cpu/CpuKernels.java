@@ -8,12 +8,25 @@ import io.neurite.device.Kernels;
 import io.neurite.device.Op;
 import io.neurite.device.OptimizerStep;
 import io.neurite.device.Pool2dSpec;
+import io.neurite.device.PreparedGemmB;
 
 /** The CPU op set: each family lives in a class of its own concept; this class only routes. */
 final class CpuKernels implements Kernels {
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Buffer a, Buffer b, float beta, Buffer c) {
         CpuGemm.gemm(transA, transB, m, n, k, alpha, CpuBuffer.f(a), 0, CpuBuffer.f(b), 0, beta, CpuBuffer.f(c), 0);
+    }
+
+    @Override
+    public PreparedGemmB prepareGemmB(boolean transB, int k, int n, Buffer b) {
+        return new CpuPreparedB(transB, k, n, b, CpuGemm.prepare(transB, k, n, CpuBuffer.f(b)));
+    }
+
+    @Override
+    public void gemm(boolean transA, int m, float alpha, Buffer a, PreparedGemmB b, float beta, Buffer c) {
+        float[] panels = b instanceof CpuPreparedB p ? p.panels() : null;
+        CpuGemm.gemmPrepared(transA, m, b.n(), b.k(), alpha, CpuBuffer.f(a), b.transB(), CpuBuffer.f(b.source()), panels, beta,
+                CpuBuffer.f(c));
     }
 
     @Override

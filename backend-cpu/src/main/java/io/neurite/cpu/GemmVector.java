@@ -77,7 +77,7 @@ final class GemmVector implements GemmEngine {
             for (int pc = 0; pc < g.k(); pc += kc) {
                 int kb = Math.min(kc, g.k() - pc);
                 GemmPack.packB(g, pc, kb, jc, nc, NR, bp, 0);
-                rows(g, i0, i1, jc, nc, pc, kb, bp, halves);
+                rows(g, i0, i1, jc, nc, pc, kb, bp, 0, halves);
             }
         }
     }
@@ -99,17 +99,53 @@ final class GemmVector implements GemmEngine {
                 Parallel.forRange((nc + NR - 1) / NR, 1, (from, to) ->
                         GemmPack.packB(g, p0, kb, col + from * NR, Math.min(nc, to * NR) - from * NR, NR, bp, from * NR * kb));
                 Parallel.forRange((m + MR - 1) / MR, 1, (from, to) ->
-                        rows(g, from * MR, Math.min(m, to * MR), col, nc, p0, kb, bp, halves));
+                        rows(g, from * MR, Math.min(m, to * MR), col, nc, p0, kb, bp, 0, halves));
+            }
+        }
+    }
+
+    /**
+     * All of op(B) packed as {@link #packed} packs it block by block (NC columns by KC steps, each
+     * block's panels k-major), the blocks one after another: {@link #prepared} multiplies by it
+     * without packing again. Its length is n rounded up to whole panels, times k.
+     */
+    float[] prepareB(GemmArgs g) {
+        int n = g.n(), k = g.k(), kc = GemmPack.block(k, KC, 1), ncMax = GemmPack.block(n, NC, NR);
+        float[] panels = new float[(n + NR - 1) / NR * NR * k];
+        for (int jc = 0, off = 0; jc < n; jc += ncMax) {
+            int nc = Math.min(ncMax, n - jc), width = (nc + NR - 1) / NR * NR;
+            for (int pc = 0; pc < k; pc += kc) {
+                int kb = Math.min(kc, k - pc);
+                GemmPack.packB(g, pc, kb, jc, nc, NR, panels, off);
+                off += width * kb;
+            }
+        }
+        return panels;
+    }
+
+    /**
+     * Rows [i0, i1) by columns [j0, j1) of C (j0 and j1 on panel bounds, or j1 = n) with op(B)
+     * already packed by {@link #prepareB}; A is packed here as in {@link #packed}.
+     */
+    void prepared(GemmArgs g, float[] panels, int i0, int i1, int j0, int j1) {
+        int n = g.n(), k = g.k(), kc = GemmPack.block(k, KC, 1), ncMax = GemmPack.block(n, NC, NR);
+        for (int jc = 0, off = 0; jc < n; jc += ncMax) {
+            int nc = Math.min(ncMax, n - jc), width = (nc + NR - 1) / NR * NR;
+            int lo = Math.max(j0, jc) - jc, hi = Math.min(j1, jc + nc) - jc;
+            for (int pc = 0; pc < k; pc += kc) {
+                int kb = Math.min(kc, k - pc);
+                if (lo < hi) rows(g, i0, i1, jc + lo, hi - lo, pc, kb, panels, off + lo * kb, halves);
+                off += width * kb;
             }
         }
     }
 
     /**
      * Adds rows [i0, i1) of {@code op(A)[:, pc:pc+kb] . B block} to C's columns [jc, jc+nc), the
-     * block of B already packed in bp; A is packed here, MC rows at a time, into this thread's
+     * block of B already packed in bp from bpOff; A is packed here, MC rows at a time, into this thread's
      * buffer. The first k-block applies beta, later ones add.
      */
-    private static void rows(GemmArgs g, int i0, int i1, int jc, int nc, int pc, int kb, float[] bp, boolean halves) {
+    private static void rows(GemmArgs g, int i0, int i1, int jc, int nc, int pc, int kb, float[] bp, int bpOff, boolean halves) {
         GemmPack.Workspace w = GemmPack.Workspace.get();
         int n = g.n(), mcMax = GemmPack.block(i1 - i0, MC, MR);
         float[] ap = w.a(mcMax * kb), tile = w.tile(MR * NR), c = g.c();
@@ -120,7 +156,7 @@ final class GemmVector implements GemmEngine {
             int co = g.cOff() + ic * n + jc;
             for (int jr = 0; jr < nc; jr += NR) {
                 for (int ir = 0; ir < mc; ir += MR) {
-                    kernel(kb, ap, ir * kb, bp, jr * kb, tile, halves);
+                    kernel(kb, ap, ir * kb, bp, bpOff + jr * kb, tile, halves);
                     merge(tile, c, co + ir * n + jr, n, Math.min(MR, mc - ir), Math.min(NR, nc - jr), 1f, beta);
                 }
             }

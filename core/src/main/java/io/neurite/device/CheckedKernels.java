@@ -23,6 +23,28 @@ final class CheckedKernels extends CheckedTrainingKernels {
     }
 
     @Override
+    public PreparedGemmB prepareGemmB(boolean transB, int kk, int n, Buffer b) {
+        op(Op.GEMM);
+        positive(Op.GEMM, kk, n);
+        f(Op.GEMM, "B", b, (long) kk * n);
+        PreparedGemmB[] made = new PreparedGemmB[1];
+        device.call(() -> made[0] = k.prepareGemmB(transB, kk, n, b));
+        return made[0];
+    }
+
+    @Override
+    public void gemm(boolean transA, int m, float alpha, Buffer a, PreparedGemmB b, float beta, Buffer c) {
+        op(Op.GEMM);
+        if (b == null) throw new DeviceException(Op.GEMM + " on " + device.id() + ": prepared B is null");
+        if (b.isClosed()) throw new DeviceException(Op.GEMM + " on " + device.id() + ": " + b + " is closed");
+        positive(Op.GEMM, m);
+        f(Op.GEMM, "A", a, (long) m * b.k());
+        f(Op.GEMM, "source of prepared B", b.source(), (long) b.k() * b.n());
+        f(Op.GEMM, "C", c, (long) m * b.n());
+        device.call(() -> k.gemm(transA, m, alpha, a, b, beta, c));
+    }
+
+    @Override
     public void gemmBatched(boolean transA, boolean transB, int batch, int m, int n, int kk, float alpha,
                             Buffer a, long sa, Buffer b, long sb, float beta, Buffer c, long sc) {
         Op o = Op.GEMM_BATCHED;

@@ -13,6 +13,23 @@ public interface Kernels {
               float alpha, Buffer a, Buffer b, float beta, Buffer c);
 
     /**
+     * {@link Op#GEMM} with B prepared for many products ({@link PreparedGemmB}): the same as
+     * {@link #gemm} with op(B) [k, n] kept as the backend's kernels read it. The default only
+     * remembers the buffer; the caller must not write b while the result is in use.
+     */
+    default PreparedGemmB prepareGemmB(boolean transB, int k, int n, Buffer b) {
+        return new PreparedGemmB(transB, k, n, b);
+    }
+
+    /**
+     * {@link Op#GEMM} by a prepared B: {@code c[m,n] = alpha op(a)[m,k] op(b)[k,n] + beta c}, k and
+     * n those of b, with the same results as {@link #gemm} on b's source.
+     */
+    default void gemm(boolean transA, int m, float alpha, Buffer a, PreparedGemmB b, float beta, Buffer c) {
+        gemm(transA, b.transB(), m, b.n(), b.k(), alpha, a, b.source(), beta, c);
+    }
+
+    /**
      * {@link Op#GEMM_BATCHED}: {@link #gemm} for each i below batch on the matrices starting at
      * i*stride in each buffer; a stride of 0 shares one matrix across the batch.
      */

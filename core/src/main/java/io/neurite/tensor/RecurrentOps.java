@@ -3,6 +3,7 @@ package io.neurite.tensor;
 import io.neurite.device.Broadcast;
 import io.neurite.device.Kernels;
 import io.neurite.device.Op;
+import io.neurite.device.PreparedGemmB;
 import java.util.Arrays;
 
 /**
@@ -42,9 +43,11 @@ public final class RecurrentOps {
         Tensor cs = Tensor.uninitialized(x.device(), s.t + 1, s.b, s.h);
         s.initialBlock(c0, cs);
         Tensor rec = Tensor.zeros(x.device(), s.b, s.g);
-        for (int t = 0; t < s.t; t++) {
-            if (t > 0 || h0 != null) s.recurrentProduct(rec);
-            k.lstmCellForward(s.b, s.h, t, s.gates.buffer(), rec.buffer(), bias.buffer(), cs.buffer(), s.hs.buffer(), s.hNext.buffer());
+        try (PreparedGemmB u = k.prepareGemmB(false, s.h, s.g, recurrent.buffer())) {
+            for (int t = 0; t < s.t; t++) {
+                if (t > 0 || h0 != null) s.recurrentProduct(u, rec);
+                k.lstmCellForward(s.b, s.h, t, s.gates.buffer(), rec.buffer(), bias.buffer(), cs.buffer(), s.hs.buffer(), s.hNext.buffer());
+            }
         }
         rec.close();
         Tensor out = s.output();
@@ -53,11 +56,12 @@ public final class RecurrentOps {
             Tensor dh = Tensor.zeros(x.device(), s.b, s.h), dc = Tensor.zeros(x.device(), s.b, s.h);
             // each step's cell writes its block of dz and all of dzNext
             Tensor dz = Tensor.uninitialized(x.device(), s.t, s.b, s.g), dzNext = Tensor.uninitialized(x.device(), s.b, s.g);
-            Tensor ut = s.transposedRecurrent();
-            for (int t = s.t - 1; t >= 0; t--) {
-                k.lstmCellBackward(s.b, s.h, t, s.gates.buffer(), cs.buffer(), dOut.buffer(), dh.buffer(), dc.buffer(),
-                        dz.buffer(), dzNext.buffer());
-                if (t > 0 || needs(h0)) s.backThroughRecurrence(dzNext, ut, 0, dh);
+            try (Tensor ut = s.transposedRecurrent(); PreparedGemmB u = k.prepareGemmB(false, s.g, s.h, ut.buffer())) {
+                for (int t = s.t - 1; t >= 0; t--) {
+                    k.lstmCellBackward(s.b, s.h, t, s.gates.buffer(), cs.buffer(), dOut.buffer(), dh.buffer(), dc.buffer(),
+                            dz.buffer(), dzNext.buffer());
+                    if (t > 0 || needs(h0)) s.backThroughRecurrence(dzNext, u, 0, dh);
+                }
             }
             Tensor db = needs(bias) ? s.biasGradient(dz) : null;
             return new Tensor[] {s.inputGradient(dz), s.kernelGradient(dz), s.recurrentGradient(dz), db,
@@ -76,9 +80,11 @@ public final class RecurrentOps {
         Kernels k = s.k;
         Tensor cand = Tensor.uninitialized(x.device(), s.t, s.b, s.h); // each step's cell writes its block
         Tensor rec = Tensor.zeros(x.device(), s.b, s.g);
-        for (int t = 0; t < s.t; t++) {
-            if (t > 0 || h0 != null) s.recurrentProduct(rec);
-            k.gruCellForward(s.b, s.h, t, s.gates.buffer(), rec.buffer(), bias.buffer(), cand.buffer(), s.hs.buffer(), s.hNext.buffer());
+        try (PreparedGemmB u = k.prepareGemmB(false, s.h, s.g, recurrent.buffer())) {
+            for (int t = 0; t < s.t; t++) {
+                if (t > 0 || h0 != null) s.recurrentProduct(u, rec);
+                k.gruCellForward(s.b, s.h, t, s.gates.buffer(), rec.buffer(), bias.buffer(), cand.buffer(), s.hs.buffer(), s.hNext.buffer());
+            }
         }
         rec.close();
         Tensor out = s.output();
@@ -87,11 +93,13 @@ public final class RecurrentOps {
             Tensor dh = Tensor.zeros(x.device(), s.b, s.h);
             // each step's cell writes its blocks of dx and dRec and all of dRecNext
             Tensor dx = Tensor.uninitialized(x.device(), s.t, s.b, s.g), dRec = Tensor.uninitialized(x.device(), s.t, s.b, s.g);
-            Tensor dRecNext = Tensor.uninitialized(x.device(), s.b, s.g), ut = s.transposedRecurrent();
-            for (int t = s.t - 1; t >= 0; t--) {
-                k.gruCellBackward(s.b, s.h, t, s.gates.buffer(), cand.buffer(), s.hs.buffer(), dOut.buffer(), dh.buffer(),
-                        dx.buffer(), dRec.buffer(), dRecNext.buffer());
-                if (t > 0 || needs(h0)) s.backThroughRecurrence(dRecNext, ut, 1, dh);
+            Tensor dRecNext = Tensor.uninitialized(x.device(), s.b, s.g);
+            try (Tensor ut = s.transposedRecurrent(); PreparedGemmB u = k.prepareGemmB(false, s.g, s.h, ut.buffer())) {
+                for (int t = s.t - 1; t >= 0; t--) {
+                    k.gruCellBackward(s.b, s.h, t, s.gates.buffer(), cand.buffer(), s.hs.buffer(), dOut.buffer(), dh.buffer(),
+                            dx.buffer(), dRec.buffer(), dRecNext.buffer());
+                    if (t > 0 || needs(h0)) s.backThroughRecurrence(dRecNext, u, 1, dh);
+                }
             }
             Tensor db = null;
             if (needs(bias)) {
@@ -126,12 +134,14 @@ public final class RecurrentOps {
         // The bias joins every step's projection at once; then each step adds h_{t-1} U and activates.
         k.binary(Op.ADD, s.gates.buffer(), bias.buffer(), s.gates.buffer(), Broadcast.of(s.gates.shape(), bias.shape()));
         Tensor pre = Tensor.zeros(x.device(), s.b, s.h);
-        for (int t = 0; t < s.t; t++) {
-            s.block(s.gates, t, pre, 0);
-            if (t > 0 || h0 != null) k.gemm(false, false, s.b, s.h, s.h, 1, s.hNext.buffer(), recurrent.buffer(), 1, pre.buffer());
-            if (activation == null) s.block(pre, 0, s.hNext, 0);
-            else k.activation(activation, alpha, n, pre.buffer(), s.hNext.buffer());
-            s.block(s.hNext, 0, s.hs, t + 1);
+        try (PreparedGemmB u = k.prepareGemmB(false, s.h, s.h, recurrent.buffer())) {
+            for (int t = 0; t < s.t; t++) {
+                s.block(s.gates, t, pre, 0);
+                if (t > 0 || h0 != null) k.gemm(false, s.b, 1, s.hNext.buffer(), u, 1, pre.buffer());
+                if (activation == null) s.block(pre, 0, s.hNext, 0);
+                else k.activation(activation, alpha, n, pre.buffer(), s.hNext.buffer());
+                s.block(s.hNext, 0, s.hs, t + 1);
+            }
         }
         pre.close();
         Tensor out = s.output();
@@ -139,19 +149,21 @@ public final class RecurrentOps {
             Tensor dOut = s.outputGradient(g);
             Tensor dh = Tensor.zeros(x.device(), s.b, s.h), dCur = Tensor.zeros(x.device(), s.b, s.h);
             Tensor y = Tensor.zeros(x.device(), s.b, s.h), da = Tensor.zeros(x.device(), s.b, s.h);
-            Tensor dA = Tensor.zeros(x.device(), s.t, s.b, s.h), ut = s.transposedRecurrent();
-            for (int t = s.t - 1; t >= 0; t--) {
-                s.block(dOut, t, dCur, 0);
-                k.axpy(n, 1, dh.buffer(), dCur.buffer());
-                if (activation == null) {
-                    s.block(dCur, 0, da, 0);
-                } else {
-                    // y stands in for x: every allowed activation's derivative is a function of its output too.
-                    s.block(s.hs, t + 1, y, 0);
-                    k.activationBackward(activation, alpha, n, y.buffer(), y.buffer(), dCur.buffer(), da.buffer());
+            Tensor dA = Tensor.zeros(x.device(), s.t, s.b, s.h);
+            try (Tensor ut = s.transposedRecurrent(); PreparedGemmB u = k.prepareGemmB(false, s.h, s.h, ut.buffer())) {
+                for (int t = s.t - 1; t >= 0; t--) {
+                    s.block(dOut, t, dCur, 0);
+                    k.axpy(n, 1, dh.buffer(), dCur.buffer());
+                    if (activation == null) {
+                        s.block(dCur, 0, da, 0);
+                    } else {
+                        // y stands in for x: every allowed activation's derivative is a function of its output too.
+                        s.block(s.hs, t + 1, y, 0);
+                        k.activationBackward(activation, alpha, n, y.buffer(), y.buffer(), dCur.buffer(), da.buffer());
+                    }
+                    s.block(da, 0, dA, t);
+                    if (t > 0 || needs(h0)) s.backThroughRecurrence(da, u, 0, dh);
                 }
-                s.block(da, 0, dA, t);
-                if (t > 0 || needs(h0)) s.backThroughRecurrence(da, ut, 0, dh);
             }
             Tensor db = needs(bias) ? s.biasGradient(dA) : null;
             return new Tensor[] {s.inputGradient(dA), s.kernelGradient(dA), s.recurrentGradient(dA), db, needs(h0) ? dh : null};
@@ -222,15 +234,16 @@ public final class RecurrentOps {
             }
         }
 
-        /** {@code rec = h_{t-1} U}. */
-        void recurrentProduct(Tensor rec) {
-            k.gemm(false, false, b, g, h, 1, hNext.buffer(), recurrent.buffer(), 0, rec.buffer());
+        /** {@code rec = h_{t-1} U}, U prepared once for all the steps. */
+        void recurrentProduct(PreparedGemmB u, Tensor rec) {
+            k.gemm(false, b, 1, hNext.buffer(), u, 0, rec.buffer());
         }
 
         /**
          * U^T [G, H], made once per backward so that each step's {@code dh += dA_t U^T} is a GEMM
          * without a transposed operand: the CPU's packs a transposed B with strided reads, which
-         * made it twice as slow as the plain product for the row-LSTM's shapes.
+         * made it twice as slow as the plain product for the row-LSTM's shapes. The steps multiply
+         * by it prepared ({@link Kernels#prepareGemmB}), which the copy must outlive.
          */
         Tensor transposedRecurrent() {
             Tensor ut = Tensor.uninitialized(x.device(), g, h);
@@ -238,9 +251,9 @@ public final class RecurrentOps {
             return ut;
         }
 
-        /** {@code dh = dA_t U^T + beta dh}: the gradient that step t sends back to h_{t-1} through U. */
-        void backThroughRecurrence(Tensor dAt, Tensor ut, float beta, Tensor dh) {
-            k.gemm(false, false, b, h, g, 1, dAt.buffer(), ut.buffer(), beta, dh.buffer());
+        /** {@code dh = dA_t U^T + beta dh}: the gradient that step t sends back to h_{t-1} through U (ut prepared). */
+        void backThroughRecurrence(Tensor dAt, PreparedGemmB ut, float beta, Tensor dh) {
+            k.gemm(false, b, 1, dAt.buffer(), ut, beta, dh.buffer());
         }
 
         /** Copies the [batch, width] block `from` of src into block `to` of dst (width from dst's last axis). */

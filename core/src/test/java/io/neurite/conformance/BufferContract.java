@@ -12,6 +12,7 @@ import io.neurite.device.DeviceException;
 import io.neurite.device.Devices;
 import io.neurite.device.LeakTracker;
 import io.neurite.device.Op;
+import io.neurite.device.PreparedGemmB;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -79,6 +80,25 @@ public abstract class BufferContract {
         try (Buffer y = device.allocate(DType.FLOAT32, 4)) {
             e = assertThrows(DeviceException.class, () -> device.ops().activation(Op.RELU, 0, 4, b, y));
             assertTrue(e.getMessage().contains("x is closed"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aClosedPreparedGemmOperandOrSourceIsAClearError() {
+        try (Buffer a = device.allocate(DType.FLOAT32, 9); Buffer b = device.allocate(DType.FLOAT32, 6);
+             Buffer c = device.allocate(DType.FLOAT32, 4)) {
+            PreparedGemmB pb = device.ops().prepareGemmB(false, 3, 2, b);
+            DeviceException e = assertThrows(DeviceException.class, () -> device.ops().gemm(false, 3, 1f, a, pb, 0f, c));
+            assertTrue(e.getMessage().contains("C needs 6 elements"), e.getMessage());
+            pb.close();
+            pb.close(); // idempotent
+            e = assertThrows(DeviceException.class, () -> device.ops().gemm(false, 2, 1f, a, pb, 0f, c));
+            assertTrue(e.getMessage().contains("prepared B 3x2") && e.getMessage().contains("is closed"), e.getMessage());
+            PreparedGemmB orphan = device.ops().prepareGemmB(false, 3, 2, b);
+            b.close();
+            e = assertThrows(DeviceException.class, () -> device.ops().gemm(false, 2, 1f, a, orphan, 0f, c));
+            assertTrue(e.getMessage().contains("source of prepared B is closed"), e.getMessage());
+            orphan.close();
         }
     }
 

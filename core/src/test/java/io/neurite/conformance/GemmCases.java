@@ -2,6 +2,7 @@ package io.neurite.conformance;
 
 import io.neurite.device.Buffer;
 import io.neurite.device.Op;
+import io.neurite.device.PreparedGemmB;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -49,6 +50,18 @@ final class GemmCases {
         all.add(gemm(false, false, 3, 1, 300, ALPHA, BETA, seed++));
         all.add(tf32Inputs(300, 257, 513, seed++));
 
+        // B prepared once for two products: shapes as above, one past the CPU's 1024-step and
+        // 1024-column blocks (split by columns over threads across a block edge), rows below an
+        // 8-row tile, and the recurrent layers' shapes
+        int[][] prepared = {{3, 7, 17}, {33, 17, 129}, {129, 33, 3}, {9, 1030, 1100}, {2, 33, 17}, {64, 512, 128}, {64, 128, 512}};
+        for (int t = 0; t < 4; t++) {
+            boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+            for (int[] s : prepared) all.add(prepared(ta, tb, s[0], s[1], s[2], ALPHA, BETA, seed++));
+        }
+        all.add(prepared(false, false, 17, 33, 7, -0.5f, 0f, seed++));
+        all.add(prepared(false, false, 17, 33, 0, ALPHA, BETA, seed++));
+        all.add(prepared(true, false, 33, 7, 17, 0f, BETA, seed++));
+
         // batch, m, n, k, strideA, strideB, strideC (-1: the matrix's own size), transposes
         all.add(batched(false, false, 3, 7, 17, 33, -1, -1, -1, seed++));
         all.add(batched(true, false, 3, 17, 33, 7, 0, -1, -1, seed++));
@@ -79,6 +92,26 @@ final class GemmCases {
                 return new float[][] {s.read(cb)};
             }
         }, () -> new double[][] {reference(ta, tb, 1, m, n, k, alpha, a, 0, b, 0, beta, c, 0)});
+    }
+
+    /**
+     * {@link io.neurite.device.Kernels#prepareGemmB}: one prepared B multiplied by two A's (of m
+     * and m + 5 rows), as a recurrent layer multiplies every step's state by one U.
+     */
+    private static OpCase prepared(boolean ta, boolean tb, int m, int n, int k, float alpha, float beta, long seed) {
+        int m2 = m + 5;
+        float[] a = Inputs.uniform(seed, m * k, -1, 1), a2 = Inputs.uniform(seed + 3000, m2 * k, -1, 1);
+        float[] b = Inputs.uniform(seed + 1000, k * n, -1, 1);
+        float[] c = initialC(seed + 2000, m * n, beta), c2 = initialC(seed + 4000, m2 * n, beta);
+        return new OpCase(Op.GEMM, "prepared B " + name(ta, tb, m, n, k, alpha, beta) + ", then " + m2 + " rows", tolerance(k), d -> {
+            try (Scratch s = new Scratch(d); PreparedGemmB pb = d.ops().prepareGemmB(tb, k, n, s.upload(b))) {
+                Buffer cb = s.upload(c), cb2 = s.upload(c2);
+                d.ops().gemm(ta, m, alpha, s.upload(a), pb, beta, cb);
+                d.ops().gemm(ta, m2, alpha, s.upload(a2), pb, beta, cb2);
+                return new float[][] {s.read(cb), s.read(cb2)};
+            }
+        }, () -> new double[][] {reference(ta, tb, 1, m, n, k, alpha, a, 0, b, 0, beta, c, 0),
+            reference(ta, tb, 1, m2, n, k, alpha, a2, 0, b, 0, beta, c2, 0)});
     }
 
     /**
