@@ -107,21 +107,32 @@ final class GemmVector implements GemmEngine {
     /**
      * All of op(B) packed as {@link #packed} packs it block by block (NC columns by KC steps, each
      * block's panels k-major), the blocks one after another: {@link #prepared} multiplies by it
-     * without packing again. Its length is n rounded up to whole panels, times k.
+     * without packing again. Its length is n rounded up to whole panels, times k. Blocks of at
+     * least {@link #PREPARE_SPLIT} floats are packed by all threads, a share of panels each.
      */
     float[] prepareB(GemmArgs g) {
         int n = g.n(), k = g.k(), kc = GemmPack.block(k, KC, 1), ncMax = GemmPack.block(n, NC, NR);
         float[] panels = new float[(n + NR - 1) / NR * NR * k];
         for (int jc = 0, off = 0; jc < n; jc += ncMax) {
-            int nc = Math.min(ncMax, n - jc), width = (nc + NR - 1) / NR * NR;
+            int nc = Math.min(ncMax, n - jc), width = (nc + NR - 1) / NR * NR, col = jc;
             for (int pc = 0; pc < k; pc += kc) {
-                int kb = Math.min(kc, k - pc);
-                GemmPack.packB(g, pc, kb, jc, nc, NR, panels, off);
+                int kb = Math.min(kc, k - pc), p0 = pc, base = off;
+                Parallel.Range share = (from, to) -> GemmPack.packB(g, p0, kb, col + from * NR, Math.min(nc, to * NR) - from * NR, NR,
+                        panels, base + from * NR * kb);
+                if ((long) width * kb >= PREPARE_SPLIT) Parallel.forRange(width / NR, 1, share);
+                else share.run(0, width / NR);
                 off += width * kb;
             }
         }
         return panels;
     }
+
+    /**
+     * Floats of a block from which {@link #prepareB} splits the packing between threads: the
+     * LSTM's U (64K floats) packs in tens of microseconds, about what a hand-off costs, while its
+     * gradients' shared operand dA (917K for the row-LSTM) took 0.3-0.7 ms on one thread.
+     */
+    private static final int PREPARE_SPLIT = 1 << 17;
 
     /**
      * Rows [i0, i1) by columns [j0, j1) of C (j0 and j1 on panel bounds, or j1 = n) with op(B)

@@ -15,7 +15,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * product with a closed operand throws a {@link DeviceException}.
  *
  * <pre>{@code
- * try (PreparedGemmB u = device.ops().prepareGemmB(false, units, 4 * units, recurrent)) {
+ * int batch = 64, units = 128, steps = 28;
+ * try (Buffer recurrent = device.allocate(DType.FLOAT32, units * 4 * units);
+ *      Buffer h = device.allocate(DType.FLOAT32, batch * units);
+ *      Buffer gates = device.allocate(DType.FLOAT32, batch * 4 * units);
+ *      PreparedGemmB u = device.ops().prepareGemmB(false, units, 4 * units, recurrent)) {
  *     for (int t = 1; t < steps; t++) device.ops().gemm(false, batch, 1f, h, u, 0f, gates);
  * }
  * }</pre>

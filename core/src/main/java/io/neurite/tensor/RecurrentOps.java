@@ -64,8 +64,8 @@ public final class RecurrentOps {
                 }
             }
             Tensor db = needs(bias) ? s.biasGradient(dz) : null;
-            return new Tensor[] {s.inputGradient(dz), s.kernelGradient(dz), s.recurrentGradient(dz), db,
-                    needs(h0) ? dh : null, needs(c0) ? dc : null};
+            Tensor[] dWdU = s.weightGradients(dz, dz);
+            return new Tensor[] {s.inputGradient(dz), dWdU[0], dWdU[1], db, needs(h0) ? dh : null, needs(c0) ? dc : null};
         }, cs);
     }
 
@@ -109,7 +109,8 @@ public final class RecurrentOps {
                     k.copy(new int[] {s.g}, sum.buffer(), 0, new int[] {1}, db.buffer(), part == dx ? 0 : s.g, new int[] {1});
                 }
             }
-            return new Tensor[] {s.inputGradient(dx), s.kernelGradient(dx), s.recurrentGradient(dRec), db, needs(h0) ? dh : null};
+            Tensor[] dWdU = s.weightGradients(dx, dRec);
+            return new Tensor[] {s.inputGradient(dx), dWdU[0], dWdU[1], db, needs(h0) ? dh : null};
         }, cand);
     }
 
@@ -166,7 +167,8 @@ public final class RecurrentOps {
                 }
             }
             Tensor db = needs(bias) ? s.biasGradient(dA) : null;
-            return new Tensor[] {s.inputGradient(dA), s.kernelGradient(dA), s.recurrentGradient(dA), db, needs(h0) ? dh : null};
+            Tensor[] dWdU = s.weightGradients(dA, dA);
+            return new Tensor[] {s.inputGradient(dA), dWdU[0], dWdU[1], db, needs(h0) ? dh : null};
         });
     }
 
@@ -306,20 +308,25 @@ public final class RecurrentOps {
             return dx;
         }
 
-        /** dW = x^T dA over all steps and sequences at once. */
-        Tensor kernelGradient(Tensor dA) {
-            if (!needs(kernel)) return null;
-            Tensor dw = Tensor.uninitialized(x.device(), f, g);
-            k.gemm(true, false, f, g, t * b, 1, xt.buffer(), dA.buffer(), 0, dw.buffer());
-            return dw;
-        }
-
-        /** dU = H_prev^T dA, H_prev being the first steps blocks of hs. */
-        Tensor recurrentGradient(Tensor dA) {
-            if (!needs(recurrent)) return null;
-            Tensor du = Tensor.uninitialized(x.device(), h, g);
-            k.gemm(true, false, h, g, t * b, 1, hs.buffer(), dA.buffer(), 0, du.buffer());
-            return du;
+        /**
+         * {dW, dU}: dW = x^T dA over all steps and sequences at once, dU = H_prev^T dU' (H_prev
+         * the first steps blocks of hs), null where not needed. The LSTM and SimpleRNN pass one
+         * tensor for both, which is then prepared once for the two products (the CPU packs it
+         * once instead of twice).
+         */
+        Tensor[] weightGradients(Tensor dA, Tensor dAu) {
+            Tensor dw = needs(kernel) ? Tensor.uninitialized(x.device(), f, g) : null;
+            Tensor du = needs(recurrent) ? Tensor.uninitialized(x.device(), h, g) : null;
+            if (dA == dAu && dw != null && du != null) {
+                try (PreparedGemmB p = k.prepareGemmB(false, t * b, g, dA.buffer())) {
+                    k.gemm(true, f, 1, xt.buffer(), p, 0, dw.buffer());
+                    k.gemm(true, h, 1, hs.buffer(), p, 0, du.buffer());
+                }
+                return new Tensor[] {dw, du};
+            }
+            if (dw != null) k.gemm(true, false, f, g, t * b, 1, xt.buffer(), dA.buffer(), 0, dw.buffer());
+            if (du != null) k.gemm(true, false, h, g, t * b, 1, hs.buffer(), dAu.buffer(), 0, du.buffer());
+            return new Tensor[] {dw, du};
         }
 
         /** The sum of dA's rows, [G]. */
