@@ -110,10 +110,12 @@ final class CpuGemm {
 
     /**
      * op(B) packed once for {@link #gemmPrepared}, or null where products by it gain nothing from
-     * packing and go the plain way: without the Vector API, or when op(B) is empty.
+     * packing and go the plain way: without the Vector API, when op(B) is empty, or when its
+     * panels (n rounded up to whole panels, times k) would not fit one Java array.
      */
     static float[] prepare(boolean tb, int k, int n, float[] b) {
         if (!(ENGINE instanceof GemmVector v) || k == 0 || n == 0) return null;
+        if ((long) (n + v.colTile() - 1) / v.colTile() * v.colTile() * k > Integer.MAX_VALUE - 8) return null;
         return v.prepareB(new GemmArgs(false, tb, 0, n, k, 1f, null, 0, b, 0, 0f, null, 0));
     }
 
