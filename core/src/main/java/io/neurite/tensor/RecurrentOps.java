@@ -43,7 +43,7 @@ public final class RecurrentOps {
         Tensor cs = Tensor.uninitialized(x.device(), s.t + 1, s.b, s.h);
         s.initialBlock(c0, cs);
         Tensor rec = Tensor.zeros(x.device(), s.b, s.g);
-        try (PreparedGemmB u = k.prepareGemmB(false, s.h, s.g, recurrent.buffer())) {
+        try (PreparedGemmB u = s.prepared(recurrent)) {
             for (int t = 0; t < s.t; t++) {
                 if (t > 0 || h0 != null) s.recurrentProduct(u, rec);
                 k.lstmCellForward(s.b, s.h, t, s.gates.buffer(), rec.buffer(), bias.buffer(), cs.buffer(), s.hs.buffer(), s.hNext.buffer());
@@ -56,7 +56,7 @@ public final class RecurrentOps {
             Tensor dh = Tensor.zeros(x.device(), s.b, s.h), dc = Tensor.zeros(x.device(), s.b, s.h);
             // each step's cell writes its block of dz and all of dzNext
             Tensor dz = Tensor.uninitialized(x.device(), s.t, s.b, s.g), dzNext = Tensor.uninitialized(x.device(), s.b, s.g);
-            try (Tensor ut = s.transposedRecurrent(); PreparedGemmB u = k.prepareGemmB(false, s.g, s.h, ut.buffer())) {
+            try (Tensor ut = s.transposedRecurrent(); PreparedGemmB u = s.prepared(ut)) {
                 for (int t = s.t - 1; t >= 0; t--) {
                     k.lstmCellBackward(s.b, s.h, t, s.gates.buffer(), cs.buffer(), dOut.buffer(), dh.buffer(), dc.buffer(),
                             dz.buffer(), dzNext.buffer());
@@ -80,7 +80,7 @@ public final class RecurrentOps {
         Kernels k = s.k;
         Tensor cand = Tensor.uninitialized(x.device(), s.t, s.b, s.h); // each step's cell writes its block
         Tensor rec = Tensor.zeros(x.device(), s.b, s.g);
-        try (PreparedGemmB u = k.prepareGemmB(false, s.h, s.g, recurrent.buffer())) {
+        try (PreparedGemmB u = s.prepared(recurrent)) {
             for (int t = 0; t < s.t; t++) {
                 if (t > 0 || h0 != null) s.recurrentProduct(u, rec);
                 k.gruCellForward(s.b, s.h, t, s.gates.buffer(), rec.buffer(), bias.buffer(), cand.buffer(), s.hs.buffer(), s.hNext.buffer());
@@ -94,7 +94,7 @@ public final class RecurrentOps {
             // each step's cell writes its blocks of dx and dRec and all of dRecNext
             Tensor dx = Tensor.uninitialized(x.device(), s.t, s.b, s.g), dRec = Tensor.uninitialized(x.device(), s.t, s.b, s.g);
             Tensor dRecNext = Tensor.uninitialized(x.device(), s.b, s.g);
-            try (Tensor ut = s.transposedRecurrent(); PreparedGemmB u = k.prepareGemmB(false, s.g, s.h, ut.buffer())) {
+            try (Tensor ut = s.transposedRecurrent(); PreparedGemmB u = s.prepared(ut)) {
                 for (int t = s.t - 1; t >= 0; t--) {
                     k.gruCellBackward(s.b, s.h, t, s.gates.buffer(), cand.buffer(), s.hs.buffer(), dOut.buffer(), dh.buffer(),
                             dx.buffer(), dRec.buffer(), dRecNext.buffer());
@@ -135,7 +135,7 @@ public final class RecurrentOps {
         // The bias joins every step's projection at once; then each step adds h_{t-1} U and activates.
         k.binary(Op.ADD, s.gates.buffer(), bias.buffer(), s.gates.buffer(), Broadcast.of(s.gates.shape(), bias.shape()));
         Tensor pre = Tensor.zeros(x.device(), s.b, s.h);
-        try (PreparedGemmB u = k.prepareGemmB(false, s.h, s.h, recurrent.buffer())) {
+        try (PreparedGemmB u = s.prepared(recurrent)) {
             for (int t = 0; t < s.t; t++) {
                 s.block(s.gates, t, pre, 0);
                 if (t > 0 || h0 != null) k.gemm(false, s.b, 1, s.hNext.buffer(), u, 1, pre.buffer());
@@ -151,7 +151,7 @@ public final class RecurrentOps {
             Tensor dh = Tensor.zeros(x.device(), s.b, s.h), dCur = Tensor.zeros(x.device(), s.b, s.h);
             Tensor y = Tensor.zeros(x.device(), s.b, s.h), da = Tensor.zeros(x.device(), s.b, s.h);
             Tensor dA = Tensor.zeros(x.device(), s.t, s.b, s.h);
-            try (Tensor ut = s.transposedRecurrent(); PreparedGemmB u = k.prepareGemmB(false, s.h, s.h, ut.buffer())) {
+            try (Tensor ut = s.transposedRecurrent(); PreparedGemmB u = s.prepared(ut)) {
                 for (int t = s.t - 1; t >= 0; t--) {
                     s.block(dOut, t, dCur, 0);
                     k.axpy(n, 1, dh.buffer(), dCur.buffer());
@@ -309,7 +309,16 @@ public final class RecurrentOps {
         }
 
         /**
-         * {dW, dU}: dW = x^T dA over all steps and sequences at once, dU = H_prev^T dU' (H_prev
+         * m [..., width] prepared as the B of many products ({@link Kernels#prepareGemmB}): its
+         * rows are all axes but the last.
+         */
+        PreparedGemmB prepared(Tensor m) {
+            int width = m.dim(-1);
+            return k.prepareGemmB(false, (int) (m.size() / width), width, m.buffer());
+        }
+
+        /**
+         * {dW, dU}: dW = x^T dA over all steps and sequences at once, dU = H_prev^T dAu (H_prev
          * the first steps blocks of hs), null where not needed. The LSTM and SimpleRNN pass one
          * tensor for both, which is then prepared once for the two products (the CPU packs it
          * once instead of twice).
@@ -318,7 +327,7 @@ public final class RecurrentOps {
             Tensor dw = needs(kernel) ? Tensor.uninitialized(x.device(), f, g) : null;
             Tensor du = needs(recurrent) ? Tensor.uninitialized(x.device(), h, g) : null;
             if (dA == dAu && dw != null && du != null) {
-                try (PreparedGemmB p = k.prepareGemmB(false, t * b, g, dA.buffer())) {
+                try (PreparedGemmB p = prepared(dA)) {
                     k.gemm(true, f, 1, xt.buffer(), p, 0, dw.buffer());
                     k.gemm(true, h, 1, hs.buffer(), p, 0, du.buffer());
                 }
